@@ -1,0 +1,56 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Swift 6 language mode everywhere; warnings are errors in CI through `make lint-build`.
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "token-infrastructure",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "TokenKit", targets: ["TokenKit"]),
+        .executable(name: "tokenctl", targets: ["TokenCtl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // System OpenSSL (libssl-dev): RSA and P-256 signing run about 2x faster there than in
+        // swift-crypto on this hardware; verification stays on swift-crypto (docs/ARCHITECTURE.md).
+        .systemLibrary(
+            name: "COpenSSL",
+            path: "Shared/COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(
+            name: "TokenKit",
+            dependencies: [
+                "COpenSSL",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Shared/TokenKit",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "TokenCtl",
+            dependencies: [
+                "TokenKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/TokenCtl",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TokenKitTests",
+            dependencies: ["TokenKit"],
+            path: "Tests/TokenKitTests",
+            swiftSettings: strict
+        ),
+    ]
+)
