@@ -1,0 +1,38 @@
+# The two commands a newcomer needs: `make up` (dev cluster) and `make test` (every test).
+# Everything here works on a fresh machine: `infra/dev/bootstrap` installs what is missing.
+
+SHELL := /bin/bash
+TOKEN_INFRA_CACHE ?= /var/cache/token-infra
+export TOKEN_INFRA_CACHE
+# The librdkafka that the dev broker needs is built once into the cache (infra/dev/bootstrap);
+# its pkg-config file must win over Debian's older one at build time.
+export PKG_CONFIG_PATH := $(TOKEN_INFRA_CACHE)/pkgconfig$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
+
+SWIFT_BUILD_FLAGS ?=
+
+.PHONY: bootstrap build release test bench format lint clean
+
+bootstrap:
+	@infra/dev/bootstrap
+
+build: bootstrap
+	swift build $(SWIFT_BUILD_FLAGS)
+
+release: bootstrap
+	swift build -c release $(SWIFT_BUILD_FLAGS)
+
+## Every test: unit tests and the tests against a real Redis and a real broker, which
+## infra/dev/test-env starts on their own loopback ports and stops afterwards.
+test: bootstrap
+	infra/dev/test-env swift test $(SWIFT_BUILD_FLAGS)
+
+## Benchmarks (package-benchmark, release build) next to `openssl speed` from the same run.
+bench: bootstrap
+	infra/bench/run
+
+## Builds with warnings as errors: the tree must stay warning-free.
+lint: bootstrap
+	swift build -Xswiftc -warnings-as-errors $(SWIFT_BUILD_FLAGS)
+
+clean:
+	rm -rf .build .run
