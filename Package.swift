@@ -47,6 +47,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "TokenCtlTests",
+            dependencies: ["TokenCtl"],
+            path: "Tests/TokenCtlTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "TokenKitTests",
             dependencies: ["TokenKit"],
             path: "Tests/TokenKitTests",

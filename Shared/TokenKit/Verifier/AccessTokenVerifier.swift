@@ -43,18 +43,18 @@ public struct AccessTokenVerifier: Sendable {
             }
             let keySet = keys.keys
             let digest = VerifiedTokenCache.Digest(of: UnsafeRawBufferPointer(bytes))
-            if let hit = cache.entry(for: digest), keySet[hit.kid] != nil {
+            if let hit = cache.entry(for: digest), keySet[hit.kid]?.thumbprint == hit.thumbprint {
                 try policy.checkTimes(hit.claims, now: now)
                 try checkRevocation(hit.claims)
                 return hit.claims
             }
-            let (claims, kid) = try verifyUncached(bytes, keySet: keySet, now: now)
-            cache.insert(.init(claims: claims, kid: kid), for: digest, now: now)
+            let (claims, key) = try verifyUncached(bytes, keySet: keySet, now: now)
+            cache.insert(.init(claims: claims, kid: key.kid, thumbprint: key.thumbprint), for: digest, now: now)
             return claims
         }
     }
 
-    private func verifyUncached(_ bytes: UnsafeBufferPointer<UInt8>, keySet: KeySet, now: Double) throws -> (AccessTokenClaims, String) {
+    private func verifyUncached(_ bytes: UnsafeBufferPointer<UInt8>, keySet: KeySet, now: Double) throws -> (AccessTokenClaims, VerificationKey) {
         try CompactJWS.withParts(of: bytes) { parts in
             guard let kid = parts.header.keyID else { throw TokenError(.unknownKey, "token has no kid") }
             guard let key = keySet[kid] else { throw TokenError(.unknownKey, "kid names no known key") }
@@ -63,7 +63,7 @@ public struct AccessTokenVerifier: Sendable {
             let claims = try AccessTokenClaims.read(parts.payload)
             try policy.checkClaims(claims, now: now)
             try checkRevocation(claims)
-            return (claims, kid)
+            return (claims, key)
         }
     }
 

@@ -11,6 +11,9 @@ final class VerifiedTokenCache: Sendable {
     struct Entry: Sendable {
         var claims: AccessTokenClaims
         var kid: String
+        /// The key's thumbprint: a hit counts only while the same key material is published
+        /// under that kid.
+        var thumbprint: String
     }
 
     /// A SHA-256 digest as four words: cheap to hash and compare.
