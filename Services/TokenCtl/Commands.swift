@@ -52,11 +52,12 @@ struct Decode: ParsableCommand {
             throw TokenError(.malformed, "token is not three parts of strict base64url")
         }
         let payloadValue = (try? JSONValue.parse(payload)) ?? .string(String(decoding: payload, as: UTF8.self))
-        let document = JSONValue.object(JSONObject([
-            .init(name: "verified", value: .bool(false)),
-            .init(name: "header", value: try JSONValue.parse(header)),
-            .init(name: "payload", value: payloadValue),
-        ]))
+        let document = JSONValue.object(
+            JSONObject([
+                .init(name: "verified", value: .bool(false)),
+                .init(name: "header", value: try JSONValue.parse(header)),
+                .init(name: "payload", value: payloadValue),
+            ]))
         Output.error("note: decoded only; the signature and claims were NOT verified")
         print(document.jsonText)
     }

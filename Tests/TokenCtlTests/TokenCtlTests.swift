@@ -28,7 +28,9 @@ struct TokenCtlTests {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     static func temporaryFile(_ contents: String) throws -> String {
@@ -39,7 +41,8 @@ struct TokenCtlTests {
 
     static func claims(exp offset: Int = 600) -> String {
         let now = Int(Date().timeIntervalSince1970)
-        return #"{"iss":"https://issuer.test","sub":"alice","aud":"api","exp":\#(now + offset),"nbf":\#(now),"iat":\#(now),"jti":"j1","sid":"s1","roles":["user"]}"#
+        return
+            #"{"iss":"https://issuer.test","sub":"alice","aud":"api","exp":\#(now + offset),"nbf":\#(now),"iat":\#(now),"jti":"j1","sid":"s1","roles":["user"]}"#
     }
 
     /// Generates a key, writes the private JWK and a JWKS of its public half.

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import TokenKit
 
 /// Keys, claims and hand-made tokens shared by the suites. Keys are generated once per test
@@ -15,8 +16,9 @@ enum Fixtures {
         exp: Double = now + 900, nbf: Double = now, iat: Double = now, aud: [String] = [audience],
         iss: String = issuer, jti: String = "jti-1", sid: String = "sid-1"
     ) -> AccessTokenClaims {
-        AccessTokenClaims(issuer: iss, subject: "alice", audience: aud, expiresAt: exp, notBefore: nbf,
-                          issuedAt: iat, tokenID: jti, sessionID: sid, roles: ["user"])
+        AccessTokenClaims(
+            issuer: iss, subject: "alice", audience: aud, expiresAt: exp, notBefore: nbf,
+            issuedAt: iat, tokenID: jti, sessionID: sid, roles: ["user"])
     }
 
     static func claimsJSON(_ claims: AccessTokenClaims = claims()) -> String {
@@ -59,7 +61,8 @@ enum Fixtures {
     }
 
     /// The repository root, found from this file's path.
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 }
 
 /// Revokes the ids it is given: an in-memory fake of the resource services' revocation set.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TokenKit
 
 /// The cache may skip parsing and the signature, never a rule that can change over time.
@@ -40,8 +41,11 @@ import Testing
         let token = try AccessTokenSigner(key: F.es256).sign(F.claims())
         #expect(F.refusal(token, by: verifier) == nil)
         // Another key published under the same kid: the cached verdict must not carry over.
-        let impostor = try JWK.verificationKey(from: JSONObject(
-            try SigningKey.generate(.es256).verificationKey.jwk.members.map { $0.name == "kid" ? .init(name: "kid", value: .string(F.es256.kid)) : $0 }))
+        let impostor = try JWK.verificationKey(
+            from: JSONObject(
+                try SigningKey.generate(.es256).verificationKey.jwk.members.map {
+                    $0.name == "kid" ? .init(name: "kid", value: .string(F.es256.kid)) : $0
+                }))
         verifier.keys.replace(with: try KeySet([impostor]))
         #expect(F.refusal(token, by: verifier) == .badSignature)
     }

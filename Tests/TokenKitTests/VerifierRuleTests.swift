@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TokenKit
 
 /// One test (or more) per verification rule of CONTRACT.md "Access tokens": each would fail

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TokenKit
 
 /// The Wycheproof vectors in ../shared/testvectors/wycheproof, run in full: every case of an
@@ -85,7 +86,9 @@ import Testing
             for test in Self.tests(group) {
                 total += 1
                 let expected = test["result"]?.stringValue == "valid" && Self.namesSupportedAlgorithm(test["jws"]?.stringValue ?? "")
-                #expect(Self.verdict(test["jws"], keys: keys) == expected, "tcId \(Self.number(test["tcId"])): \(test["comment"]?.stringValue ?? "")")
+                #expect(
+                    Self.verdict(test["jws"], keys: keys) == expected,
+                    "tcId \(Self.number(test["tcId"])): \(test["comment"]?.stringValue ?? "")")
             }
         }
         #expect(total == Self.number(document["numberOfTests"]))

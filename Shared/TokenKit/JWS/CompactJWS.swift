@@ -27,7 +27,9 @@ public enum CompactJWS {
         guard bytes.count <= maximumSize else { throw TokenError(.tooLarge, "token is larger than \(maximumSize) bytes") }
         guard let first = bytes.firstIndex(of: UInt8(ascii: ".")) else { throw TokenError(.malformed, "token does not have three parts") }
         let rest = UnsafeBufferPointer(rebasing: bytes[(first + 1)...])
-        guard let secondOffset = rest.firstIndex(of: UInt8(ascii: ".")) else { throw TokenError(.malformed, "token does not have three parts") }
+        guard let secondOffset = rest.firstIndex(of: UInt8(ascii: ".")) else {
+            throw TokenError(.malformed, "token does not have three parts")
+        }
         let second = first + 1 + secondOffset
         guard bytes[(second + 1)...].firstIndex(of: UInt8(ascii: ".")) == nil else {
             throw TokenError(.malformed, "token has more than three parts")
@@ -40,8 +42,10 @@ public enum CompactJWS {
         let header = try decoding(headerText, part: "header") { try JOSEHeader.read($0) }
         return try decoding(payloadText, part: "payload") { payload in
             try decoding(signatureText, part: "signature") { signature in
-                try body(Parts(header: header, payload: payload, signature: signature,
-                               signingInput: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<second]))))
+                try body(
+                    Parts(
+                        header: header, payload: payload, signature: signature,
+                        signingInput: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<second]))))
             }
         }
     }

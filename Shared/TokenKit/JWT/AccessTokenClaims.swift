@@ -53,24 +53,35 @@ extension AccessTokenClaims {
         scanner.skipWhitespace()
         guard scanner.peek() == UInt8(ascii: "{") else { throw TokenError(.invalidJSON, "claims are not a JSON object") }
         try scanner.readObject { key, scanner in
-            if key.equals("iss") { iss = try scanner.readClaimString("iss") }
-            else if key.equals("sub") { sub = try scanner.readClaimString("sub") }
-            else if key.equals("jti") { jti = try scanner.readClaimString("jti") }
-            else if key.equals("sid") { sid = try scanner.readClaimString("sid") }
-            else if key.equals("exp") { exp = try scanner.readClaimDate("exp") }
-            else if key.equals("nbf") { nbf = try scanner.readClaimDate("nbf") }
-            else if key.equals("iat") { iat = try scanner.readClaimDate("iat") }
-            else if key.equals("aud") {
+            if key.equals("iss") {
+                iss = try scanner.readClaimString("iss")
+            } else if key.equals("sub") {
+                sub = try scanner.readClaimString("sub")
+            } else if key.equals("jti") {
+                jti = try scanner.readClaimString("jti")
+            } else if key.equals("sid") {
+                sid = try scanner.readClaimString("sid")
+            } else if key.equals("exp") {
+                exp = try scanner.readClaimDate("exp")
+            } else if key.equals("nbf") {
+                nbf = try scanner.readClaimDate("nbf")
+            } else if key.equals("iat") {
+                iat = try scanner.readClaimDate("iat")
+            } else if key.equals("aud") {
                 aud = scanner.peek() == UInt8(ascii: "[") ? try scanner.readClaimStrings("aud") : [try scanner.readClaimString("aud")]
-            } else if key.equals("roles") { roles = try scanner.readClaimStrings("roles") }
-            else { try scanner.skipValue() }
+            } else if key.equals("roles") {
+                roles = try scanner.readClaimStrings("roles")
+            } else {
+                try scanner.skipValue()
+            }
         }
         try scanner.expectEnd()
         guard let iss, let sub, let aud, let exp, let nbf, let iat, let jti, let sid, let roles else {
             throw TokenError(.invalidClaim, "a required claim is missing (iss, sub, aud, exp, nbf, iat, jti, sid, roles)")
         }
-        return AccessTokenClaims(issuer: iss, subject: sub, audience: aud, expiresAt: exp, notBefore: nbf,
-                                 issuedAt: iat, tokenID: jti, sessionID: sid, roles: roles)
+        return AccessTokenClaims(
+            issuer: iss, subject: sub, audience: aud, expiresAt: exp, notBefore: nbf,
+            issuedAt: iat, tokenID: jti, sessionID: sid, roles: roles)
     }
 
     /// The claims as compact JSON, in a fixed member order.
@@ -99,7 +110,9 @@ extension JSONScanner {
 
     fileprivate mutating func readClaimStrings(_ name: StaticString) throws -> [String] {
         guard peek() == UInt8(ascii: "[") else { throw TokenError(.invalidClaim, "\(name) is not an array of strings") }
-        do { return try readStringArray() } catch let error as TokenError where error.code == .invalidJSON && error.reason == "expected a string" {
+        do { return try readStringArray() } catch let error as TokenError
+            where error.code == .invalidJSON && error.reason == "expected a string"
+        {
             throw TokenError(.invalidClaim, "\(name) is not an array of strings")
         }
     }

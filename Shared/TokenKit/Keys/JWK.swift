@@ -94,10 +94,14 @@ public enum JWK {
         return (key, members(["crv": "P-256", "kty": "EC", "x": Base64URL.encode(x), "y": Base64URL.encode(y)]))
     }
 
-    private static func rsaPublic(_ object: JSONObject) throws -> (key: _RSA.Signing.PublicKey, n: [UInt8], e: [UInt8], members: [JSONObject.Member]) {
+    private static func rsaPublic(
+        _ object: JSONObject
+    ) throws -> (key: _RSA.Signing.PublicKey, n: [UInt8], e: [UInt8], members: [JSONObject.Member]) {
         let n = try bytes(object, "n"), e = try bytes(object, "e")
         try RSAKeyChecks.validate(modulus: n, exponent: e)
-        guard let key = try? _RSA.Signing.PublicKey(n: n, e: e) else { throw TokenError(.invalidKey, "RSA key refused by the crypto library") }
+        guard let key = try? _RSA.Signing.PublicKey(n: n, e: e) else {
+            throw TokenError(.invalidKey, "RSA key refused by the crypto library")
+        }
         return (key, n, e, members(["e": Base64URL.encode(e), "kty": "RSA", "n": Base64URL.encode(n)]))
     }
 

@@ -13,7 +13,9 @@ enum RSAKeyChecks {
         guard bits >= minimumBits else { throw TokenError(.invalidKey, "RSA modulus of \(bits) bits is below \(minimumBits)") }
         guard bits <= maximumBits else { throw TokenError(.invalidKey, "RSA modulus of \(bits) bits is above \(maximumBits)") }
         guard n.last! & 1 == 1 else { throw TokenError(.invalidKey, "RSA modulus is even") }
-        guard let leading = e.first, leading != 0, e.count <= 4 else { throw TokenError(.invalidKey, "RSA exponent is not a minimal 1–4 byte integer") }
+        guard let leading = e.first, leading != 0, e.count <= 4 else {
+            throw TokenError(.invalidKey, "RSA exponent is not a minimal 1–4 byte integer")
+        }
         let exponent = e.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         guard exponent >= 3, exponent & 1 == 1 else { throw TokenError(.invalidKey, "RSA exponent must be odd and at least 3") }
         guard !hasROCAFingerprint(n) else { throw TokenError(.invalidKey, "RSA modulus has the ROCA (CVE-2017-15361) fingerprint") }

@@ -20,7 +20,9 @@ public struct AccessTokenVerifier: Sendable {
     /// Creates a verifier.
     /// - Parameter cacheCapacity: verified tokens remembered to skip repeated signature
     ///   checks; 0 disables the cache. Default: 100,000 entries (about 40 MB at most).
-    public init(policy: ValidationPolicy, keys: KeyDirectory, revocations: any RevocationChecking = NoRevocations(), cacheCapacity: Int = 100_000) {
+    public init(
+        policy: ValidationPolicy, keys: KeyDirectory, revocations: any RevocationChecking = NoRevocations(), cacheCapacity: Int = 100_000
+    ) {
         self.policy = policy
         self.keys = keys
         self.revocations = revocations
@@ -54,7 +56,9 @@ public struct AccessTokenVerifier: Sendable {
         }
     }
 
-    private func verifyUncached(_ bytes: UnsafeBufferPointer<UInt8>, keySet: KeySet, now: Double) throws -> (AccessTokenClaims, VerificationKey) {
+    private func verifyUncached(
+        _ bytes: UnsafeBufferPointer<UInt8>, keySet: KeySet, now: Double
+    ) throws -> (AccessTokenClaims, VerificationKey) {
         try CompactJWS.withParts(of: bytes) { parts in
             guard let kid = parts.header.keyID else { throw TokenError(.unknownKey, "token has no kid") }
             guard let key = keySet[kid] else { throw TokenError(.unknownKey, "kid names no known key") }
