@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "TokenKit", targets: ["TokenKit"]),
+        .library(name: "AuthEvents", targets: ["AuthEvents"]),
         .executable(name: "tokenctl", targets: ["TokenCtl"]),
     ],
     dependencies: [
@@ -39,6 +40,12 @@ let package = Package(
             path: "Shared/TokenKit",
             swiftSettings: strict
         ),
+        .target(
+            name: "AuthEvents",
+            dependencies: ["TokenKit"],
+            path: "Shared/AuthEvents",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "TokenCtl",
             dependencies: [
@@ -46,6 +53,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/TokenCtl",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AuthEventsTests",
+            dependencies: ["AuthEvents"],
+            path: "Tests/AuthEventsTests",
             swiftSettings: strict
         ),
         .testTarget(
