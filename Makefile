@@ -35,10 +35,13 @@ status:
 logs:
 	infra/dev/cluster logs
 
-## Every test: unit tests and the tests against a real Redis and a real broker, which
-## infra/dev/test-env starts on their own loopback ports and stops afterwards.
+## Every test: unit tests, the tests against a real Redis and a real broker (infra/dev/test-env
+## starts them on their own loopback ports), the end-to-end tests against a private dev cluster
+## of the real executables (infra/dev/e2e-env), and the docker-compose check.
 test: bootstrap
-	infra/dev/test-env swift test $(SWIFT_BUILD_FLAGS)
+	swift build --build-tests $(SWIFT_BUILD_FLAGS)
+	infra/dev/test-env infra/dev/e2e-env swift test --skip-build $(SWIFT_BUILD_FLAGS)
+	infra/tests/check-compose
 
 ## Benchmarks (package-benchmark, release build) next to `openssl speed` from the same run.
 bench: bootstrap
