@@ -1,5 +1,3 @@
-import Foundation
-
 /// A string token read by ``JSONScanner``: the raw bytes in the buffer when the string had
 /// no escapes (the common case, no allocation), or its decoded bytes otherwise.
 struct JSONKey {
@@ -22,22 +20,26 @@ struct JSONKey {
         return try decoded!.withUnsafeBufferPointer(body)
     }
 
+    /// Whether the string points into the parsed buffer (it had no escapes).
+    var isRaw: Bool { raw != nil }
+
     /// Whether the string equals an ASCII literal.
     func equals(_ literal: StaticString) -> Bool {
         withBytes { bytes in
             bytes.count == literal.utf8CodeUnitCount
-                && (bytes.isEmpty || memcmp(bytes.baseAddress!, literal.utf8Start, bytes.count) == 0)
+                && Self.same(bytes, UnsafeBufferPointer(start: literal.utf8Start, count: bytes.count))
         }
     }
 
-    /// Whether two strings have the same content.
-    func equals(_ other: JSONKey) -> Bool {
-        withBytes { mine in
-            other.withBytes { theirs in
-                mine.count == theirs.count
-                    && (mine.isEmpty || memcmp(mine.baseAddress!, theirs.baseAddress!, mine.count) == 0)
-            }
-        }
+    /// Whether the string has these bytes.
+    func equals(_ other: UnsafeBufferPointer<UInt8>) -> Bool {
+        withBytes { Self.same($0, other) }
+    }
+
+    static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        for index in 0..<a.count where a[index] != b[index] { return false }
+        return true
     }
 
     /// The string as a Swift `String` (already validated as UTF-8 by the scanner).
@@ -46,24 +48,30 @@ struct JSONKey {
     }
 }
 
-/// The member names of one object, for duplicate detection: a linear scan for the few
-/// members real headers have, a hash set beyond that so that a crafted 8 KiB object of
-/// tiny members cannot cost quadratic time.
+/// The member names of one object, for duplicate detection without allocating in the common
+/// case: up to ``inlineCapacity`` unescaped names are kept as pointers into the parsed buffer
+/// in caller-provided (stack) storage and compared linearly; escaped names and names beyond
+/// that go to a hash set, so a crafted 8 KiB object of tiny members cannot cost quadratic time.
 struct JSONKeySet {
-    private static let linearLimit = 16
-    private var keys: [JSONKey] = []
-    private var hashed: Set<[UInt8]> = []
+    static let inlineCapacity = 16
+    private let inline: UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>>
+    private var inlineCount = 0
+    private var overflow: Set<[UInt8]> = []
+
+    /// - Parameter storage: room for ``inlineCapacity`` names, valid while the set is used.
+    init(storage: UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>>) { inline = storage }
 
     /// Adds a name. - Returns: false if it was already present.
     mutating func insert(_ key: JSONKey) -> Bool {
-        if keys.count < Self.linearLimit {
-            for existing in keys where existing.equals(key) { return false }
-            keys.append(key)
-            if keys.count == Self.linearLimit {
-                for existing in keys { hashed.insert(existing.withBytes { Array($0) }) }
+        key.withBytes { bytes in
+            for index in 0..<inlineCount where JSONKey.same(inline[index], bytes) { return false }
+            if key.isRaw && inlineCount < Self.inlineCapacity {
+                if !overflow.isEmpty && overflow.contains(Array(bytes)) { return false }
+                inline[inlineCount] = bytes
+                inlineCount += 1
+                return true
             }
-            return true
+            return overflow.insert(Array(bytes)).inserted
         }
-        return hashed.insert(key.withBytes { Array($0) }).inserted
     }
 }

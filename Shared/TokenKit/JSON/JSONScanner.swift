@@ -21,24 +21,26 @@ struct JSONScanner {
         try enter()
         defer { depth -= 1 }
         try expect(UInt8(ascii: "{"))
-        var seen = JSONKeySet()
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             index += 1
             return
         }
-        while true {
-            skipWhitespace()
-            let key = try readKey()
-            guard seen.insert(key) else { throw Self.error("duplicate member name") }
-            skipWhitespace()
-            try expect(UInt8(ascii: ":"))
-            skipWhitespace()
-            try body(key, &self)
-            skipWhitespace()
-            let next = try take()
-            if next == UInt8(ascii: "}") { return }
-            guard next == UInt8(ascii: ",") else { throw Self.error("expected ',' or '}'") }
+        try withUnsafeTemporaryAllocation(of: UnsafeBufferPointer<UInt8>.self, capacity: JSONKeySet.inlineCapacity) { storage in
+            var seen = JSONKeySet(storage: storage)
+            while true {
+                skipWhitespace()
+                let key = try readKey()
+                guard seen.insert(key) else { throw Self.error("duplicate member name") }
+                skipWhitespace()
+                try expect(UInt8(ascii: ":"))
+                skipWhitespace()
+                try body(key, &self)
+                skipWhitespace()
+                let next = try take()
+                if next == UInt8(ascii: "}") { return }
+                guard next == UInt8(ascii: ",") else { throw Self.error("expected ',' or '}'") }
+            }
         }
     }
 
@@ -98,6 +100,12 @@ struct JSONScanner {
         try readStringRange().string()
     }
 
+    /// Reads a string value without creating a `String`: the result refers to the buffer
+    /// (valid while it is) unless the string had escapes.
+    mutating func readStringToken() throws -> JSONKey {
+        try readStringRange()
+    }
+
     /// Reads a number value.
     mutating func readNumber() throws -> Double {
         guard case .number(let value) = try readScalar() else { throw Self.error("expected a number") }
@@ -107,6 +115,7 @@ struct JSONScanner {
     /// Reads an array whose elements are all strings.
     mutating func readStringArray() throws -> [String] {
         var strings: [String] = []
+        strings.reserveCapacity(4)
         try readArray { scanner in
             guard scanner.peek() == UInt8(ascii: "\"") else { throw Self.error("expected a string") }
             strings.append(try scanner.readString())

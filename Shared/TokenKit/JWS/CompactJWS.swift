@@ -25,29 +25,34 @@ public enum CompactJWS {
 
     static func withParts<R>(of bytes: UnsafeBufferPointer<UInt8>, _ body: (Parts) throws -> R) throws -> R {
         guard bytes.count <= maximumSize else { throw TokenError(.tooLarge, "token is larger than \(maximumSize) bytes") }
-        guard let first = bytes.firstIndex(of: UInt8(ascii: ".")) else { throw TokenError(.malformed, "token does not have three parts") }
-        let rest = UnsafeBufferPointer(rebasing: bytes[(first + 1)...])
-        guard let secondOffset = rest.firstIndex(of: UInt8(ascii: ".")) else {
+        guard let first = dot(in: bytes, from: 0), let second = dot(in: bytes, from: first + 1) else {
             throw TokenError(.malformed, "token does not have three parts")
         }
-        let second = first + 1 + secondOffset
-        guard bytes[(second + 1)...].firstIndex(of: UInt8(ascii: ".")) == nil else {
-            throw TokenError(.malformed, "token has more than three parts")
-        }
+        guard dot(in: bytes, from: second + 1) == nil else { throw TokenError(.malformed, "token has more than three parts") }
         let headerText = UnsafeBufferPointer(rebasing: bytes[..<first])
         let payloadText = UnsafeBufferPointer(rebasing: bytes[(first + 1)..<second])
         let signatureText = UnsafeBufferPointer(rebasing: bytes[(second + 1)...])
         guard !headerText.isEmpty, !signatureText.isEmpty else { throw TokenError(.malformed, "token has an empty header or signature") }
 
-        let header = try decoding(headerText, part: "header") { try JOSEHeader.read($0) }
-        return try decoding(payloadText, part: "payload") { payload in
-            try decoding(signatureText, part: "signature") { signature in
-                try body(
-                    Parts(
-                        header: header, payload: payload, signature: signature,
-                        signingInput: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<second]))))
+        return try decoding(headerText, part: "header") { headerBytes in
+            try decoding(payloadText, part: "payload") { payload in
+                try decoding(signatureText, part: "signature") { signature in
+                    try body(
+                        Parts(
+                            header: try JOSEHeader.read(headerBytes), payload: payload, signature: signature,
+                            signingInput: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<second]))))
+                }
             }
         }
+    }
+
+    private static func dot(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var index = start
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: ".") { return index }
+            index += 1
+        }
+        return nil
     }
 
     private static func decoding<R>(

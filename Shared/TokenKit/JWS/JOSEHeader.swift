@@ -3,11 +3,12 @@
 /// Reading refuses, before any key is looked up: a header that is not a strict JSON object,
 /// a `crit` member (no extension is understood, RFC 7515 §4.1.11), and keys or key URLs
 /// carried in the token (`jwk`, `jku`, `x5u`, `x5c`), which are never fetched or trusted.
-struct JOSEHeader: Sendable {
+struct JOSEHeader {
     /// `alg`, checked against the allow-list.
     var algorithm: SignatureAlgorithm
-    /// `kid`, if present.
-    var keyID: String?
+    /// `kid`, if present; it refers to the decoded header, so it is valid only while the
+    /// header bytes are (inside ``CompactJWS/withParts(of:_:)``).
+    var keyID: JSONKey?
     /// `typ`, if present.
     var type: String?
 
@@ -16,7 +17,7 @@ struct JOSEHeader: Sendable {
     static func read(_ bytes: UnsafeBufferPointer<UInt8>) throws -> JOSEHeader {
         var scanner = JSONScanner(bytes)
         var algorithm: String?
-        var keyID: String?
+        var keyID: JSONKey?
         var type: String?
         scanner.skipWhitespace()
         guard scanner.peek() == UInt8(ascii: "{") else { throw TokenError(.invalidJSON, "header is not a JSON object") }
@@ -24,7 +25,8 @@ struct JOSEHeader: Sendable {
             if key.equals("alg") {
                 algorithm = try scanner.readMemberString("alg")
             } else if key.equals("kid") {
-                keyID = try scanner.readMemberString("kid")
+                guard scanner.peek() == UInt8(ascii: "\"") else { throw TokenError(.invalidJSON, "kid is not a string") }
+                keyID = try scanner.readStringToken()
             } else if key.equals("typ") {
                 type = try scanner.readMemberString("typ")
             } else if key.equals("crit") {

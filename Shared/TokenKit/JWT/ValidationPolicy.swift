@@ -29,10 +29,20 @@ public struct ValidationPolicy: Sendable {
     /// the `application/` prefix may be omitted.
     func checkType(_ type: String?) throws {
         guard let type else { throw TokenError(.wrongType, "typ is missing") }
-        let lowered = type.lowercased()
-        guard lowered == requiredType || lowered == "application/" + requiredType else {
+        guard Self.equalsIgnoringCase(type, prefix: "", requiredType) || Self.equalsIgnoringCase(type, prefix: "application/", requiredType)
+        else {
             throw TokenError(.wrongType, "typ is not \(requiredType)")
         }
+    }
+
+    /// ASCII case-insensitive `text == prefix + expected`, without building either string.
+    private static func equalsIgnoringCase(_ text: String, prefix: String, _ expected: String) -> Bool {
+        let lower = { (byte: UInt8) in (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte }
+        var candidate = text.utf8.makeIterator()
+        for byte in [prefix.utf8, expected.utf8].joined() {
+            guard let next = candidate.next(), lower(next) == lower(byte) else { return false }
+        }
+        return candidate.next() == nil
     }
 
     /// Checks issuer, audience and times.

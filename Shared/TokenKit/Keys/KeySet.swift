@@ -1,12 +1,17 @@
 /// An immutable set of verification keys, looked up by `kid` (a JWKS, RFC 7517 §5).
 public struct KeySet: Sendable {
     private let keysByID: [String: VerificationKey]
+    /// The same keys for lookups by raw `kid` bytes without creating a `String`.
+    private let ordered: [VerificationKey]
 
     /// The keys, in no particular order.
     public var keys: [VerificationKey] { Array(keysByID.values) }
 
     /// An empty set.
-    public init() { keysByID = [:] }
+    public init() {
+        keysByID = [:]
+        ordered = []
+    }
 
     /// A set of keys with distinct ids.
     /// - Throws: ``TokenError`` ``TokenError/Code/invalidKey`` when two keys share a `kid`.
@@ -18,6 +23,7 @@ public struct KeySet: Sendable {
             }
         }
         keysByID = byID
+        ordered = keys
     }
 
     /// Reads a JWKS document `{"keys": [...]}`.
@@ -43,6 +49,13 @@ public struct KeySet: Sendable {
     /// The key with this id.
     public subscript(kid: String) -> VerificationKey? { keysByID[kid] }
 
+    /// The key whose id has these bytes: a linear scan over a few keys allocates nothing.
+    func key(forKid kid: JSONKey) -> VerificationKey? {
+        guard ordered.count <= 8 else { return keysByID[(try? kid.string()) ?? ""] }
+        for key in ordered where key.kidUTF8.withUnsafeBufferPointer({ kid.equals($0) }) { return key }
+        return nil
+    }
+
     /// The number of keys.
     public var count: Int { keysByID.count }
 
@@ -51,7 +64,7 @@ public struct KeySet: Sendable {
     /// - Throws: ``TokenError`` ``TokenError/Code/unknownKey``.
     func key(for header: JOSEHeader) throws -> VerificationKey {
         if let kid = header.keyID {
-            guard let key = keysByID[kid] else { throw TokenError(.unknownKey, "kid names no known key") }
+            guard let key = key(forKid: kid) else { throw TokenError(.unknownKey, "kid names no known key") }
             return key
         }
         guard keysByID.count == 1, let only = keysByID.values.first else {

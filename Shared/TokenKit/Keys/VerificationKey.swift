@@ -14,6 +14,8 @@ public struct VerificationKey: Sendable {
 
     /// The key id: the `kid` the key was published with, by default its RFC 7638 thumbprint.
     public let kid: String
+    /// The key id's UTF-8 bytes, for lookups without creating strings.
+    let kidUTF8: [UInt8]
     /// The only algorithm this key verifies.
     public let algorithm: SignatureAlgorithm
     /// The RFC 7638 SHA-256 thumbprint, base64url.
@@ -33,6 +35,7 @@ public struct VerificationKey: Sendable {
         writer.write(.object(JSONObject(publicMembers)))
         thumbprint = Base64URL.encode(Array(SHA256.hash(data: writer.bytes)))
         self.kid = kid ?? thumbprint
+        kidUTF8 = Array(self.kid.utf8)
     }
 
     /// The public JWK: `kty`, `kid`, `use: "sig"`, `alg` and the public parameters; never a

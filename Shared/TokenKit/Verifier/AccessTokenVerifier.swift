@@ -44,6 +44,7 @@ public struct AccessTokenVerifier: Sendable {
                 throw TokenError(.tooLarge, "token is larger than \(CompactJWS.maximumSize) bytes")
             }
             let keySet = keys.keys
+            guard cache.isEnabled else { return try verifyUncached(bytes, keySet: keySet, now: now).0 }
             let digest = VerifiedTokenCache.Digest(of: UnsafeRawBufferPointer(bytes))
             if let hit = cache.entry(for: digest), keySet[hit.kid]?.thumbprint == hit.thumbprint {
                 try policy.checkTimes(hit.claims, now: now)
@@ -61,7 +62,7 @@ public struct AccessTokenVerifier: Sendable {
     ) throws -> (AccessTokenClaims, VerificationKey) {
         try CompactJWS.withParts(of: bytes) { parts in
             guard let kid = parts.header.keyID else { throw TokenError(.unknownKey, "token has no kid") }
-            guard let key = keySet[kid] else { throw TokenError(.unknownKey, "kid names no known key") }
+            guard let key = keySet.key(forKid: kid) else { throw TokenError(.unknownKey, "kid names no known key") }
             try JWSVerifier.checkSignature(parts, key: key)
             try policy.checkType(parts.header.type)
             let claims = try AccessTokenClaims.read(parts.payload)

@@ -42,6 +42,9 @@ final class VerifiedTokenCache: Sendable {
     /// - Parameter capacity: the most entries kept; 0 disables the cache.
     init(capacity: Int) { self.capacity = capacity }
 
+    /// Whether the cache keeps anything (a capacity above 0).
+    var isEnabled: Bool { capacity > 0 }
+
     func entry(for digest: Digest) -> Entry? {
         guard capacity > 0 else { return nil }
         return storage.withLock { $0.entries[digest] }
