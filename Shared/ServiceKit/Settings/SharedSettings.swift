@@ -11,7 +11,8 @@ public enum SharedSettings {
     /// `--audience` / `AUDIENCE`.
     public static let audience = Setting("audience", env: "AUDIENCE", default: "api", help: "The aud access tokens are issued for.")
     /// `--leeway` / `LEEWAY`.
-    public static let leeway = Setting("leeway", env: "LEEWAY", default: "30s", help: "Clock-skew leeway for exp, nbf and iat; at most 60s.")
+    public static let leeway = Setting(
+        "leeway", env: "LEEWAY", default: "30s", help: "Clock-skew leeway for exp, nbf and iat; at most 60s.")
     /// `--keys-topic` / `KEYS_TOPIC`.
     public static let keysTopic = Setting("keys-topic", env: "KEYS_TOPIC", default: "auth.keys", help: "Kafka topic of key events.")
     /// `--revocations-topic` / `REVOCATIONS_TOPIC`.
