@@ -104,6 +104,7 @@ let package = Package(
             name: "KafkaProbe",
             dependencies: [
                 "Kafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/KafkaProbe",
