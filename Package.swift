@@ -16,6 +16,10 @@ let package = Package(
         .library(name: "TokenKit", targets: ["TokenKit"]),
         .library(name: "AuthEvents", targets: ["AuthEvents"]),
         .executable(name: "tokenctl", targets: ["TokenCtl"]),
+        .library(name: "Redis", targets: ["Redis"]),
+        .executable(name: "redis-probe", targets: ["RedisProbe"]),
+        .library(name: "Kafka", targets: ["Kafka"]),
+        .executable(name: "kafka-probe", targets: ["KafkaProbe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -25,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
     ],
     targets: [
         // System OpenSSL (libssl-dev): RSA and P-256 signing run about 2x faster there than in
@@ -74,6 +80,79 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/TokenCtl",
+            swiftSettings: strict
+        ),
+        // System hiredis (libhiredis-dev, 0.14.1): its blocking calls run on one event-loop thread
+        // per connection so they never occupy Swift's cooperative pool (docs/REDIS.md).
+        // SwiftPM drops hiredis.pc's `-D_FILE_OFFSET_BITS=64` with a "prohibited flag" warning;
+        // the define changes nothing on 64-bit Linux, where off_t is already 64 bits.
+        .systemLibrary(
+            name: "CHiredis",
+            path: "Shared/CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+        .target(
+            name: "Redis",
+            dependencies: [
+                "CHiredis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/Redis",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "RedisProbe",
+            dependencies: ["Redis"],
+            path: "Tools/RedisProbe",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RedisTests",
+            dependencies: [
+                "Redis",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/RedisTests",
+            swiftSettings: strict
+        ),
+        // librdkafka >= 2.2.0 (the dev broker needs it): infra/dev/bootstrap builds 2.8.0 as a
+        // static library and puts its rdkafka.pc first on PKG_CONFIG_PATH (docs/KAFKA.md).
+        .systemLibrary(
+            name: "CRdKafka",
+            path: "Shared/CRdKafka",
+            pkgConfig: "rdkafka"
+        ),
+        .target(
+            name: "Kafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/Kafka",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "KafkaProbe",
+            dependencies: [
+                "Kafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/KafkaProbe",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KafkaTests",
+            dependencies: [
+                "Kafka",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/KafkaTests",
             swiftSettings: strict
         ),
         .testTarget(
