@@ -83,13 +83,12 @@ let package = Package(
             swiftSettings: strict
         ),
         // System hiredis (libhiredis-dev, 0.14.1): its blocking calls run on one event-loop thread
-        // per connection so they never occupy Swift's cooperative pool (docs/REDIS.md).
-        // SwiftPM drops hiredis.pc's `-D_FILE_OFFSET_BITS=64` with a "prohibited flag" warning;
-        // the define changes nothing on 64-bit Linux, where off_t is already 64 bits.
+        // per connection so they never occupy Swift's cooperative pool (docs/REDIS.md). No
+        // pkgConfig: hiredis.pc adds -D_FILE_OFFSET_BITS=64, which SwiftPM refuses with a
+        // warning; the header lives in the default include path and the module map links it.
         .systemLibrary(
             name: "CHiredis",
             path: "Shared/CHiredis",
-            pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]
         ),
         .target(
