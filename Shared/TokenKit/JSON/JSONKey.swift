@@ -20,6 +20,23 @@ struct JSONKey {
         return try decoded!.withUnsafeBufferPointer(body)
     }
 
+    /// The name packed into one word (length in the top byte, up to 7 bytes below), for a
+    /// `switch` over known member names; 0 for longer names.
+    var packed: UInt64 {
+        withBytes { bytes in
+            guard bytes.count <= 7 else { return 0 }
+            var value = UInt64(bytes.count) << 56
+            for index in 0..<bytes.count { value |= UInt64(bytes[index]) << (8 * UInt64(index)) }
+            return value
+        }
+    }
+
+    /// The packed form of an ASCII literal of at most 7 bytes (see ``packed``).
+    static func pack(_ literal: StaticString) -> UInt64 {
+        let bytes = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        return JSONKey(raw: bytes).packed
+    }
+
     /// Whether the string points into the parsed buffer (it had no escapes).
     var isRaw: Bool { raw != nil }
 

@@ -9,10 +9,16 @@ public enum CompactJWS {
         var header: JOSEHeader
         /// The decoded payload bytes.
         var payload: UnsafeBufferPointer<UInt8>
-        /// The decoded signature bytes.
-        var signature: UnsafeBufferPointer<UInt8>
+        /// The signature as sent (base64url); decoded only when checked, see ``withSignature(_:)``.
+        var signatureText: UnsafeBufferPointer<UInt8>
         /// `BASE64URL(header) || '.' || BASE64URL(payload)`, the bytes that were signed.
         var signingInput: UnsafeRawBufferPointer
+
+        /// Calls `body` with the decoded signature.
+        /// - Throws: ``TokenError`` ``TokenError/Code/malformed`` if it is not strict base64url.
+        func withSignature<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
+            try CompactJWS.decoding(signatureText, part: "signature", body)
+        }
     }
 
     /// Splits and decodes `token`, then calls `body` with its parts. Decoding uses stack
@@ -36,12 +42,10 @@ public enum CompactJWS {
 
         return try decoding(headerText, part: "header") { headerBytes in
             try decoding(payloadText, part: "payload") { payload in
-                try decoding(signatureText, part: "signature") { signature in
-                    try body(
-                        Parts(
-                            header: try JOSEHeader.read(headerBytes), payload: payload, signature: signature,
-                            signingInput: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<second]))))
-                }
+                try body(
+                    Parts(
+                        header: try JOSEHeader.read(headerBytes), payload: payload, signatureText: signatureText,
+                        signingInput: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<second]))))
             }
         }
     }
@@ -55,7 +59,7 @@ public enum CompactJWS {
         return nil
     }
 
-    private static func decoding<R>(
+    fileprivate static func decoding<R>(
         _ text: UnsafeBufferPointer<UInt8>, part: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R
     ) throws -> R {
         let length = Base64URL.decodedLength(text.count)

@@ -23,7 +23,7 @@ public enum JWSVerifier {
         guard parts.header.algorithm == key.algorithm else {
             throw TokenError(.algorithmMismatch, "header alg \(parts.header.algorithm.rawValue) is not the key's \(key.algorithm.rawValue)")
         }
-        guard key.isValidSignature(UnsafeRawBufferPointer(parts.signature), for: parts.signingInput) else {
+        guard try parts.withSignature({ key.isValidSignature(UnsafeRawBufferPointer($0), for: parts.signingInput) }) else {
             throw TokenError(.badSignature, "signature does not verify")
         }
     }

@@ -42,6 +42,13 @@ public struct AccessTokenClaims: Sendable, Equatable {
 }
 
 extension AccessTokenClaims {
+    /// The profile's member names, packed for a `switch` (``JSONKey/packed``).
+    private enum Names {
+        static let iss = JSONKey.pack("iss"), sub = JSONKey.pack("sub"), aud = JSONKey.pack("aud")
+        static let exp = JSONKey.pack("exp"), nbf = JSONKey.pack("nbf"), iat = JSONKey.pack("iat")
+        static let jti = JSONKey.pack("jti"), sid = JSONKey.pack("sid"), roles = JSONKey.pack("roles")
+    }
+
     /// Reads claims from the decoded payload: a strict JSON object (duplicate names refused);
     /// members outside the profile are validated and ignored.
     /// - Throws: ``TokenError`` invalidJSON or invalidClaim.
@@ -53,26 +60,18 @@ extension AccessTokenClaims {
         scanner.skipWhitespace()
         guard scanner.peek() == UInt8(ascii: "{") else { throw TokenError(.invalidJSON, "claims are not a JSON object") }
         try scanner.readObject { key, scanner in
-            if key.equals("iss") {
-                iss = try scanner.readClaimString("iss")
-            } else if key.equals("sub") {
-                sub = try scanner.readClaimString("sub")
-            } else if key.equals("jti") {
-                jti = try scanner.readClaimString("jti")
-            } else if key.equals("sid") {
-                sid = try scanner.readClaimString("sid")
-            } else if key.equals("exp") {
-                exp = try scanner.readClaimDate("exp")
-            } else if key.equals("nbf") {
-                nbf = try scanner.readClaimDate("nbf")
-            } else if key.equals("iat") {
-                iat = try scanner.readClaimDate("iat")
-            } else if key.equals("aud") {
+            switch key.packed {
+            case Names.iss: iss = try scanner.readClaimString("iss")
+            case Names.sub: sub = try scanner.readClaimString("sub")
+            case Names.jti: jti = try scanner.readClaimString("jti")
+            case Names.sid: sid = try scanner.readClaimString("sid")
+            case Names.exp: exp = try scanner.readClaimDate("exp")
+            case Names.nbf: nbf = try scanner.readClaimDate("nbf")
+            case Names.iat: iat = try scanner.readClaimDate("iat")
+            case Names.aud:
                 aud = scanner.peek() == UInt8(ascii: "[") ? try scanner.readClaimStrings("aud") : [try scanner.readClaimString("aud")]
-            } else if key.equals("roles") {
-                roles = try scanner.readClaimStrings("roles")
-            } else {
-                try scanner.skipValue()
+            case Names.roles: roles = try scanner.readClaimStrings("roles")
+            default: try scanner.skipValue()
             }
         }
         try scanner.expectEnd()

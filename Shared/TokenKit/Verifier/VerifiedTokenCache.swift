@@ -1,4 +1,4 @@
-import Crypto
+import COpenSSL
 import Synchronization
 
 /// A bounded cache of tokens whose signature and claims already verified, keyed by the
@@ -8,26 +8,33 @@ import Synchronization
 /// key still being known, and for revocation, so the cache can never turn an expired,
 /// revoked or de-published token into an accepted one. Entries end at the token's `exp`.
 final class VerifiedTokenCache: Sendable {
-    struct Entry: Sendable {
-        var claims: AccessTokenClaims
-        var kid: String
+    /// One verified token. A class, so that a lookup retains one object instead of copying
+    /// every string of the claims.
+    final class Entry: Sendable {
+        let claims: AccessTokenClaims
+        let kid: String
         /// The key's thumbprint: a hit counts only while the same key material is published
         /// under that kid.
-        var thumbprint: String
+        let thumbprint: String
+
+        init(claims: AccessTokenClaims, kid: String, thumbprint: String) {
+            self.claims = claims
+            self.kid = kid
+            self.thumbprint = thumbprint
+        }
     }
 
     /// A SHA-256 digest as four words: cheap to hash and compare.
     struct Digest: Hashable, Sendable {
         var a, b, c, d: UInt64
 
+        /// SHA-256 of the token with a context on the stack: no allocation per request.
         init(of token: UnsafeRawBufferPointer) {
-            var hasher = SHA256()
-            hasher.update(bufferPointer: token)
-            let hash = hasher.finalize()
+            var context = SHA256_CTX()
             var words = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-            withUnsafeMutableBytes(of: &words) { destination in
-                hash.withUnsafeBytes { destination.copyMemory(from: $0) }
-            }
+            SHA256_Init(&context)
+            SHA256_Update(&context, token.baseAddress, token.count)
+            withUnsafeMutableBytes(of: &words) { _ = SHA256_Final($0.baseAddress!.assumingMemoryBound(to: UInt8.self), &context) }
             (a, b, c, d) = words
         }
     }
