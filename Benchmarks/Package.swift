@@ -32,6 +32,14 @@ let package = Package(
             path: "Benchmarks/TokenBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
-        )
+        ),
+        // A plain loop over one operation, for profilers: valgrind counts instructions, which
+        // the other builds on these shared cores cannot disturb (docs/BENCHMARKS.md).
+        .executableTarget(
+            name: "TokenProfile",
+            dependencies: [.product(name: "TokenKit", package: rootPackage)],
+            path: "TokenProfile",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
     ]
 )

@@ -66,7 +66,8 @@ struct TokenFixture: Sendable {
     }
 }
 
-/// The same key as swift-crypto's own type, rebuilt from the public JWK.
+/// The same key as swift-crypto's own type, rebuilt from the public JWK. Both checks start
+/// from the raw signature bytes, as TokenKit's verifier does.
 func bareSignatureCheck(_ fixture: TokenFixture) throws -> @Sendable () -> Bool {
     let jwk = fixture.key.verificationKey.jwk
     func member(_ name: String) throws -> [UInt8] {
@@ -86,8 +87,11 @@ func bareSignatureCheck(_ fixture: TokenFixture) throws -> @Sendable () -> Bool 
         }
     case .rs256:
         let key = try _RSA.Signing.PublicKey(n: member("n"), e: member("e"))
-        let signature = _RSA.Signing.RSASignature(rawRepresentation: fixture.signature)
-        return { key.isValidSignature(signature, for: input, padding: .insecurePKCS1v1_5) }
+        let signature = fixture.signature
+        return {
+            key.isValidSignature(
+                _RSA.Signing.RSASignature(rawRepresentation: signature), for: input, padding: .insecurePKCS1v1_5)
+        }
     }
 }
 
