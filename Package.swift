@@ -167,6 +167,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "EndToEndTests",
+            path: "Tests/EndToEndTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "TokenKitTests",
             dependencies: ["TokenKit"],
             path: "Tests/TokenKitTests",

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+/// The failure rows of ARCHITECTURE.md, against the real executables, Redis and broker of the
+/// private e2e cluster. Serialized, and each test leaves the cluster whole again.
+extension EndToEnd {
+    @Suite(.timeLimit(.minutes(4)))
+    struct FailureTests {
+        @Test func rotationUnderLoadRefusesNoValidToken() async throws {
+            let admin = try await Client.admin()
+            let before = try await HTTP.get(Cluster.jwks)
+            let keysBefore = (before.json["keys"] as? [[String: Any]])?.count ?? 0
+            let refused = try await withThrowingTaskGroup(of: Int.self) { group in
+                let deadline = ContinuousClock.now + .seconds(6)
+                for resource in Cluster.resources {
+                    group.addTask {
+                        var refused = 0
+                        while ContinuousClock.now < deadline {
+                            // A token minted now, whichever key is current, must be accepted at once.
+                            let login = try await Client.alice()
+                            for _ in 0..<5 where try await HTTP.get(resource + "/api/me", bearer: login.accessToken).status != 200 {
+                                refused += 1
+                            }
+                        }
+                        return refused
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(500))
+                let rotate = try await HTTP.send("POST", Cluster.issuer + "/admin/keys/rotate", headers: ["Authorization": "Bearer \(admin.accessToken)"])
+                #expect(rotate.status == 200)
+                #expect(rotate.json["kid"] as? String != nil)
+                return try await group.reduce(0, +)
+            }
+            #expect(refused == 0, "valid tokens refused during rotation")
+            let after = try await HTTP.get(Cluster.jwks)
+            #expect(((after.json["keys"] as? [[String: Any]])?.count ?? 0) > keysBefore, "the previous key stays published")
+            let alice = try await Client.alice()
+            let forbidden = try await HTTP.send("POST", Cluster.issuer + "/admin/keys/rotate", headers: ["Authorization": "Bearer \(alice.accessToken)"])
+            #expect(forbidden.status == 403)
+            #expect(try await HTTP.send("POST", Cluster.issuer + "/admin/keys/rotate").status == 401)
+        }
+
+        @Test func aRestartedResourceStillRefusesTokensRevokedBefore() async throws {
+            let login = try await Client.alice()
+            #expect(try await Client.logout(bearer: login.accessToken).status == 204)
+            _ = try await Client.waitUntilRefusedEverywhere(login.accessToken)
+            let resource = Cluster.resources[0]
+            try Cluster.cluster("restart", Cluster.appName(ofResource: resource))
+            #expect(try await HTTP.get(resource + "/readyz").status == 200)
+            #expect(try await HTTP.get(resource + "/api/me", bearer: login.accessToken).status == 401)
+            #expect(try await HTTP.get(resource + "/api/me", bearer: try await Client.alice().accessToken).status == 200)
+        }
+
+        @Test func brokerStoppedLoginStillWorksAndRevocationsArriveAfter() async throws {
+            let login = try await Client.alice()
+            try Cluster.signal("broker", SIGSTOP)
+            do {
+                let during = try await Client.alice()
+                for resource in Cluster.resources {
+                    #expect(try await HTTP.get(resource + "/api/me", bearer: login.accessToken).status == 200, "fail-static")
+                }
+                #expect(try await Client.logout(bearer: during.accessToken).status == 204)
+                try Cluster.signal("broker", SIGCONT)
+                _ = try await Client.waitUntilRefusedEverywhere(during.accessToken, within: .seconds(30))
+            } catch {
+                try? Cluster.signal("broker", SIGCONT)
+                throw error
+            }
+        }
+
+        @Test func redisStoppedIssuerAnswers503QuicklyAndResourcesKeepServing() async throws {
+            let login = try await Client.alice()
+            try Cluster.signal("redis", SIGSTOP)
+            do {
+                let started = ContinuousClock.now
+                let refused = try await HTTP.send("POST", Cluster.issuer + "/auth/login", json: ["username": "alice", "password": "alice-dev-password"])
+                #expect(refused.status == 503)
+                #expect(ContinuousClock.now - started < .seconds(5), "never hang")
+                for resource in Cluster.resources {
+                    #expect(try await HTTP.get(resource + "/api/me", bearer: login.accessToken).status == 200)
+                }
+                try Cluster.signal("redis", SIGCONT)
+            } catch {
+                try? Cluster.signal("redis", SIGCONT)
+                throw error
+            }
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await HTTP.send("POST", Cluster.issuer + "/auth/login", json: ["username": "alice", "password": "alice-dev-password"]).status == 200)
+        }
+
+        @Test func brokerRestartedEmptyHealsThroughReannouncement() async throws {
+            try Cluster.services("restart", "broker")
+            // The issuer re-announces its keys (every 2 s in e2e-env) and recreates its producer; the
+            // consumers recreate theirs and resynchronise from Redis.
+            let resource = Cluster.resources[1]
+            try Cluster.cluster("restart", Cluster.appName(ofResource: resource))
+            let login = try await Client.alice()
+            let deadline = ContinuousClock.now + .seconds(60)
+            var status = 0
+            while ContinuousClock.now < deadline {
+                status = try await HTTP.get(resource + "/api/me", bearer: login.accessToken).status
+                if status == 200 { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(status == 200, "a resource started after the broker lost its log learns the keys again")
+            #expect(try await Client.logout(bearer: login.accessToken).status == 204)
+            _ = try await Client.waitUntilRefusedEverywhere(login.accessToken, within: .seconds(30))
+        }
+    }
+}
