@@ -114,7 +114,9 @@ extension KafkaBroadcastConsumer {
 
     /// The offset to assign each partition at, from the start position the first time and from
     /// the cursor after a reconnect.
-    private func assignment(_ cursor: inout Cursor, partitionCount count: Int, lost: inout [KafkaConsumerEvent])
+    private func assignment(
+        _ cursor: inout Cursor, partitionCount count: Int, lost: inout [KafkaConsumerEvent]
+    )
         -> [Int: Int]
     {
         var offsets: [Int: Int] = [:]
@@ -231,8 +233,9 @@ extension KafkaBroadcastConsumer {
 
     private func refreshWatermarks(_ cursor: inout Cursor, _ client: RDKafkaClient) {
         let now = ContinuousClock.now
-        guard !cursor.unresolvedEnd.isEmpty || !cursor.verify.isEmpty
-            || now - cursor.lastWatermarkRefresh >= .milliseconds(5)
+        guard
+            !cursor.unresolvedEnd.isEmpty || !cursor.verify.isEmpty
+                || now - cursor.lastWatermarkRefresh >= .milliseconds(5)
         else { return }
         cursor.lastWatermarkRefresh = now
         var marks: [Int: Int] = [:]
