@@ -1,10 +1,12 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
-/// Swift 6 language mode everywhere; warnings are errors in CI through `make lint-build`.
+/// Swift 6 language mode and strict concurrency everywhere; a warning in our own targets
+/// fails the build (dependencies keep their own settings).
 let strict: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
+    .treatAllWarnings(as: .error),
 ]
 
 let package = Package(
@@ -12,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "TokenKit", targets: ["TokenKit"]),
+        .library(name: "AuthEvents", targets: ["AuthEvents"]),
         .executable(name: "tokenctl", targets: ["TokenCtl"]),
         .library(name: "Kafka", targets: ["Kafka"]),
         .executable(name: "kafka-probe", targets: ["KafkaProbe"]),
@@ -19,7 +22,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
     ],
     targets: [
@@ -39,6 +46,28 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             path: "Shared/TokenKit",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "AuthEvents",
+            dependencies: ["TokenKit"],
+            path: "Shared/AuthEvents",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ServiceKit",
+            dependencies: [
+                "TokenKit",
+                "AuthEvents",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Shared/ServiceKit",
             swiftSettings: strict
         ),
         .executableTarget(
@@ -84,6 +113,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/KafkaTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AuthEventsTests",
+            dependencies: ["AuthEvents"],
+            path: "Tests/AuthEventsTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TokenCtlTests",
+            dependencies: ["TokenCtl"],
+            path: "Tests/TokenCtlTests",
             swiftSettings: strict
         ),
         .testTarget(
