@@ -40,12 +40,19 @@ struct PrivateBroker {
         environment["RUN_DIR"] = runDirectory
         environment["BROKER_PORT"] = "\(port)"
         process.environment = environment
-        let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+        let errors = Pipe()
+        process.standardError = errors
+        let (status, output) = try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<(Int32, String), any Error>) in
+            process.terminationHandler = { process in
+                // The script's servers do not inherit this pipe, so its end comes with the script's.
+                let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                continuation.resume(returning: (process.terminationStatus, output))
+            }
             do { try process.run() } catch { continuation.resume(throwing: error) }
         }
         guard status == 0 else {
-            throw TestSetupError("\(script) \(action) broker (port \(port)) exited \(status)")
+            throw TestSetupError("\(script) \(action) broker (port \(port)) exited \(status): \(output)")
         }
     }
 
