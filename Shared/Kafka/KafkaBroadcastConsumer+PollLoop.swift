@@ -114,7 +114,9 @@ extension KafkaBroadcastConsumer {
 
     /// The offset to assign each partition at, from the start position the first time and from
     /// the cursor after a reconnect.
-    private func assignment(_ cursor: inout Cursor, partitionCount count: Int, lost: inout [KafkaConsumerEvent])
+    private func assignment(
+        _ cursor: inout Cursor, partitionCount count: Int, lost: inout [KafkaConsumerEvent]
+    )
         -> [Int: Int]
     {
         var offsets: [Int: Int] = [:]
@@ -231,8 +233,9 @@ extension KafkaBroadcastConsumer {
 
     private func refreshWatermarks(_ cursor: inout Cursor, _ client: RDKafkaClient) {
         let now = ContinuousClock.now
-        guard !cursor.unresolvedEnd.isEmpty || !cursor.verify.isEmpty
-            || now - cursor.lastWatermarkRefresh >= .milliseconds(5)
+        guard
+            !cursor.unresolvedEnd.isEmpty || !cursor.verify.isEmpty
+                || now - cursor.lastWatermarkRefresh >= .milliseconds(5)
         else { return }
         cursor.lastWatermarkRefresh = now
         var marks: [Int: Int] = [:]
@@ -266,20 +269,4 @@ extension KafkaBroadcastConsumer {
         positionWaiters.forEach { $0.resume(throwing: KafkaError(.shutDown, "the consumer shut down")) }
         waiters.forEach { $0.resume() }
     }
-}
-
-/// FNV-1a over key and value: tells whether the message at an offset is still the one read.
-func fingerprint(_ message: KafkaMessage) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    func mix(_ byte: UInt8) {
-        hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-    }
-    if let key = message.key {
-        key.forEach(mix)
-        mix(1)
-    } else {
-        mix(0)
-    }
-    message.value.forEach(mix)
-    return hash
 }

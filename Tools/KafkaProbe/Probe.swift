@@ -7,6 +7,7 @@ struct Probe {
     let logger: Logger
 
     func run() async throws {
+        try await measureIdle(what: "no client connected")
         let admin = KafkaAdmin(configuration: KafkaAdminConfiguration(bootstrapServers: settings.servers), logger: logger)
         let topic = "kafka-probe-\(UInt32.random(in: 0...UInt32.max))"
         try await admin.createTopics([KafkaTopicSpec(name: topic)])
@@ -21,30 +22,35 @@ struct Probe {
         _ = try await consumer.positions()
         var events = consumer.events.makeAsyncIterator()
 
-        print("librdkafka fetch.wait.max.ms=\(settings.fetchWait.components.seconds * 1000 + settings.fetchWait.components.attoseconds / 1_000_000_000_000_000)")
+        print(
+            "librdkafka fetch.wait.max.ms=\(settings.fetchWait.components.seconds * 1000 + settings.fetchWait.components.attoseconds / 1_000_000_000_000_000)"
+        )
         // Latency: one message at a time, from the send call until the consumer has it.
         var latencies: [Double] = []
         var deliveries: [Double] = []
         for index in 0..<(settings.messages + 20) {
             let value = Array("latency-\(index)".utf8)
             let start = ContinuousClock.now
-            async let report = producer.send(topic: topic, value: value)
+            async let delivery = timedSend(producer, topic: topic, value: value, since: start)
             var received = false
             while !received, let event = await events.next() {
                 if case .message(let message) = event, message.value == value { received = true }
             }
             let consumed = ContinuousClock.now - start
-            _ = try await report
-            let delivered = ContinuousClock.now - start
+            let delivered = try await delivery
             if index >= 20 {  // the first ones warm up connections
                 latencies.append(consumed.milliseconds)
                 deliveries.append(delivered.milliseconds)
             }
         }
-        print(String(format: "produce→consume latency, %d messages one at a time: p50 %.2f ms, p99 %.2f ms, max %.2f ms",
-            latencies.count, percentile(latencies, 0.50), percentile(latencies, 0.99), latencies.max() ?? 0))
-        print(String(format: "  (send→delivery report alone: p50 %.2f ms, p99 %.2f ms)",
-            percentile(deliveries, 0.50), percentile(deliveries, 0.99)))
+        print(
+            String(
+                format: "produce→consume latency, %d messages one at a time: p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+                latencies.count, percentile(latencies, 0.50), percentile(latencies, 0.99), latencies.max() ?? 0))
+        print(
+            String(
+                format: "  (send→delivery report alone: p50 %.2f ms, p99 %.2f ms)",
+                percentile(deliveries, 0.50), percentile(deliveries, 0.99)))
 
         // Throughput: all sends in flight together, until every delivery report is back.
         let payload = [UInt8](repeating: 0x61, count: settings.size)
@@ -56,8 +62,10 @@ struct Probe {
             try await group.waitForAll()
         }
         let elapsed = (ContinuousClock.now - throughputStart).milliseconds
-        print(String(format: "produce throughput: %d × %d B delivered in %.0f ms (%.0f messages/s)",
-            settings.throughputMessages, settings.size, elapsed, Double(settings.throughputMessages) / elapsed * 1000))
+        print(
+            String(
+                format: "produce throughput: %d × %d B delivered in %.0f ms (%.0f messages/s)",
+                settings.throughputMessages, settings.size, elapsed, Double(settings.throughputMessages) / elapsed * 1000))
 
         // Drain what the throughput run produced, then measure while the consumer waits idle.
         let drainUntil = ContinuousClock.now + .seconds(30)
@@ -65,14 +73,16 @@ struct Probe {
         while drained < settings.throughputMessages, ContinuousClock.now < drainUntil, let event = await events.next() {
             if case .message = event { drained += 1 }
         }
-        try await measureIdle()
+        try await measureIdle(what: "one consumer waiting")
 
+        // More than one client would mean a broker loss was seen (a spurious one, on a quiet run).
+        print("clients created: producer \(producer.clientsCreated), consumer \(consumer.clientsCreated)")
         await consumer.shutdown()
         await producer.shutdown()
         try? await admin.deleteTopics([topic])
     }
 
-    private func measureIdle() async throws {
+    private func measureIdle(what: String) async throws {
         guard let pidText = try? String(contentsOfFile: settings.brokerPidFile, encoding: .utf8),
             let pid = Int(pidText.trimmingCharacters(in: .whitespacesAndNewlines))
         else {
@@ -84,9 +94,20 @@ struct Probe {
         try await Task.sleep(for: .seconds(settings.idleSeconds))
         let broker = (try cpuSeconds(pid: "\(pid)") - brokerBefore) / Double(settings.idleSeconds) * 100
         let own = (try cpuSeconds(pid: "self") - ownBefore) / Double(settings.idleSeconds) * 100
-        print(String(format: "idle over %d s with one consumer waiting: broker %.1f%% of a core, this process %.1f%%",
-            settings.idleSeconds, broker, own))
+        print(
+            "idle over \(settings.idleSeconds) s, \(what): "
+                + String(format: "broker %.1f%% of a core, this process %.1f%%", broker, own))
     }
+}
+
+/// Sends one message and returns how long after `since` its delivery report came back.
+func timedSend(
+    _ producer: KafkaProducer, topic: String, value: [UInt8], since start: ContinuousClock.Instant
+)
+    async throws -> Duration
+{
+    _ = try await producer.send(topic: topic, value: value)
+    return ContinuousClock.now - start
 }
 
 /// utime + stime of a process, in seconds, from /proc/PID/stat.
