@@ -55,7 +55,7 @@ import Testing
         for index in 0..<100 {
             var bytes = Array("token-\(index)".utf8)
             let digest = bytes.withUnsafeMutableBytes { VerifiedTokenCache.Digest(of: UnsafeRawBufferPointer($0)) }
-            cache.insert(.init(claims: F.claims(), kid: "k", thumbprint: "t"), for: digest, now: F.now)
+            cache.insert(.init(claims: F.claims(), keySetFingerprint: 1), for: digest, now: F.now)
         }
         #expect(cache.count <= 8)
     }

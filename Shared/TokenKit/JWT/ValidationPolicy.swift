@@ -27,22 +27,20 @@ public struct ValidationPolicy: Sendable {
 
     /// Checks the header type. Media types compare case-insensitively (RFC 7515 §4.1.9);
     /// the `application/` prefix may be omitted.
-    func checkType(_ type: String?) throws {
+    func checkType(_ type: JSONKey?) throws {
         guard let type else { throw TokenError(.wrongType, "typ is missing") }
-        guard Self.equalsIgnoringCase(type, prefix: "", requiredType) || Self.equalsIgnoringCase(type, prefix: "application/", requiredType)
-        else {
-            throw TokenError(.wrongType, "typ is not \(requiredType)")
+        let matches = type.withBytes { bytes in
+            Self.equalsIgnoringCase(bytes, requiredType) || Self.equalsIgnoringCase(bytes, "application/" + requiredType)
         }
+        guard matches else { throw TokenError(.wrongType, "typ is not \(requiredType)") }
     }
 
-    /// ASCII case-insensitive `text == prefix + expected`, without building either string.
-    private static func equalsIgnoringCase(_ text: String, prefix: String, _ expected: String) -> Bool {
+    /// ASCII case-insensitive comparison of bytes with a string.
+    private static func equalsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ expected: String) -> Bool {
+        guard bytes.count == expected.utf8.count else { return false }
         let lower = { (byte: UInt8) in (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte }
-        var candidate = text.utf8.makeIterator()
-        for byte in [prefix.utf8, expected.utf8].joined() {
-            guard let next = candidate.next(), lower(next) == lower(byte) else { return false }
-        }
-        return candidate.next() == nil
+        for (index, byte) in expected.utf8.enumerated() where lower(bytes[index]) != lower(byte) { return false }
+        return true
     }
 
     /// Checks issuer, audience and times.

@@ -1,8 +1,14 @@
+import Crypto
+
 /// An immutable set of verification keys, looked up by `kid` (a JWKS, RFC 7517 §5).
 public struct KeySet: Sendable {
     private let keysByID: [String: VerificationKey]
     /// The same keys for lookups by raw `kid` bytes without creating a `String`.
     private let ordered: [VerificationKey]
+    /// A digest of every `kid` and thumbprint: equal for sets of the same keys however they
+    /// were built, so the verified-token cache can tell in one comparison whether a cached
+    /// verdict was reached with the keys published now.
+    let fingerprint: UInt64
 
     /// The keys, in no particular order.
     public var keys: [VerificationKey] { Array(keysByID.values) }
@@ -11,6 +17,7 @@ public struct KeySet: Sendable {
     public init() {
         keysByID = [:]
         ordered = []
+        fingerprint = 0
     }
 
     /// A set of keys with distinct ids.
@@ -24,6 +31,11 @@ public struct KeySet: Sendable {
         }
         keysByID = byID
         ordered = keys
+        var hasher = SHA256()
+        for key in keys.sorted(by: { $0.kid < $1.kid }) {
+            hasher.update(data: Array((key.kid + "\u{0}" + key.thumbprint + "\u{0}").utf8))
+        }
+        fingerprint = hasher.finalize().withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
     }
 
     /// Reads a JWKS document `{"keys": [...]}`.

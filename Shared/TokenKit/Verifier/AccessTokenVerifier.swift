@@ -44,22 +44,22 @@ public struct AccessTokenVerifier: Sendable {
                 throw TokenError(.tooLarge, "token is larger than \(CompactJWS.maximumSize) bytes")
             }
             let keySet = keys.keys
-            guard cache.isEnabled else { return try verifyUncached(bytes, keySet: keySet, now: now).0 }
+            guard cache.isEnabled else { return try verifyUncached(bytes, keySet: keySet, now: now) }
             let digest = VerifiedTokenCache.Digest(of: UnsafeRawBufferPointer(bytes))
-            if let hit = cache.entry(for: digest), keySet[hit.kid]?.thumbprint == hit.thumbprint {
+            if let hit = cache.entry(for: digest), hit.keySetFingerprint == keySet.fingerprint {
                 try policy.checkTimes(hit.claims, now: now)
                 try checkRevocation(hit.claims)
                 return hit.claims
             }
-            let (claims, key) = try verifyUncached(bytes, keySet: keySet, now: now)
-            cache.insert(.init(claims: claims, kid: key.kid, thumbprint: key.thumbprint), for: digest, now: now)
+            let claims = try verifyUncached(bytes, keySet: keySet, now: now)
+            cache.insert(.init(claims: claims, keySetFingerprint: keySet.fingerprint), for: digest, now: now)
             return claims
         }
     }
 
     private func verifyUncached(
         _ bytes: UnsafeBufferPointer<UInt8>, keySet: KeySet, now: Double
-    ) throws -> (AccessTokenClaims, VerificationKey) {
+    ) throws -> AccessTokenClaims {
         try CompactJWS.withParts(of: bytes) { parts in
             guard let kid = parts.header.keyID else { throw TokenError(.unknownKey, "token has no kid") }
             guard let key = keySet.key(forKid: kid) else { throw TokenError(.unknownKey, "kid names no known key") }
@@ -68,7 +68,7 @@ public struct AccessTokenVerifier: Sendable {
             let claims = try AccessTokenClaims.read(parts.payload)
             try policy.checkClaims(claims, now: now)
             try checkRevocation(claims)
-            return (claims, key)
+            return claims
         }
     }
 

@@ -12,15 +12,13 @@ final class VerifiedTokenCache: Sendable {
     /// every string of the claims.
     final class Entry: Sendable {
         let claims: AccessTokenClaims
-        let kid: String
-        /// The key's thumbprint: a hit counts only while the same key material is published
-        /// under that kid.
-        let thumbprint: String
+        /// The ``KeySet/fingerprint`` of the keys it was verified with: a hit counts only while
+        /// exactly those keys are published.
+        let keySetFingerprint: UInt64
 
-        init(claims: AccessTokenClaims, kid: String, thumbprint: String) {
+        init(claims: AccessTokenClaims, keySetFingerprint: UInt64) {
             self.claims = claims
-            self.kid = kid
-            self.thumbprint = thumbprint
+            self.keySetFingerprint = keySetFingerprint
         }
     }
 
