@@ -3,15 +3,27 @@
 struct JSONKey {
     private let raw: UnsafeBufferPointer<UInt8>?
     private let decoded: [UInt8]?
+    /// The name packed into one word (length in the top byte, up to 7 bytes below), for a
+    /// `switch` over known member names and quick comparisons; 0 for longer names.
+    let packed: UInt64
 
     init(raw: UnsafeBufferPointer<UInt8>) {
         self.raw = raw
         self.decoded = nil
+        packed = Self.pack(raw)
     }
 
     init(decoded: [UInt8]) {
         self.raw = nil
         self.decoded = decoded
+        packed = decoded.withUnsafeBufferPointer(Self.pack)
+    }
+
+    private static func pack(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard bytes.count <= 7 else { return 0 }
+        var value = UInt64(bytes.count) << 56
+        for index in 0..<bytes.count { value |= UInt64(bytes[index]) << (8 * UInt64(index)) }
+        return value
     }
 
     /// Calls `body` with the string's UTF-8 bytes.
@@ -20,21 +32,10 @@ struct JSONKey {
         return try decoded!.withUnsafeBufferPointer(body)
     }
 
-    /// The name packed into one word (length in the top byte, up to 7 bytes below), for a
-    /// `switch` over known member names; 0 for longer names.
-    var packed: UInt64 {
-        withBytes { bytes in
-            guard bytes.count <= 7 else { return 0 }
-            var value = UInt64(bytes.count) << 56
-            for index in 0..<bytes.count { value |= UInt64(bytes[index]) << (8 * UInt64(index)) }
-            return value
-        }
-    }
-
     /// The packed form of an ASCII literal of at most 7 bytes (see ``packed``).
     static func pack(_ literal: StaticString) -> UInt64 {
         let bytes = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
-        return JSONKey(raw: bytes).packed
+        return pack(bytes)
     }
 
     /// Whether the string points into the parsed buffer (it had no escapes).
@@ -46,6 +47,12 @@ struct JSONKey {
             bytes.count == literal.utf8CodeUnitCount
                 && Self.same(bytes, UnsafeBufferPointer(start: literal.utf8Start, count: bytes.count))
         }
+    }
+
+    /// Whether two strings are equal: one word comparison for short names.
+    func equals(_ other: JSONKey) -> Bool {
+        if packed != 0 || other.packed != 0 { return packed == other.packed }
+        return other.withBytes { theirs in withBytes { Self.same($0, theirs) } }
     }
 
     /// Whether the string has these bytes.
@@ -71,24 +78,24 @@ struct JSONKey {
 /// that go to a hash set, so a crafted 8 KiB object of tiny members cannot cost quadratic time.
 struct JSONKeySet {
     static let inlineCapacity = 16
-    private let inline: UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>>
+    private let inline: UnsafeMutableBufferPointer<JSONKey>
     private var inlineCount = 0
     private var overflow: Set<[UInt8]> = []
 
     /// - Parameter storage: room for ``inlineCapacity`` names, valid while the set is used.
-    init(storage: UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>>) { inline = storage }
+    init(storage: UnsafeMutableBufferPointer<JSONKey>) { inline = storage }
 
     /// Adds a name. - Returns: false if it was already present.
     mutating func insert(_ key: JSONKey) -> Bool {
-        key.withBytes { bytes in
-            for index in 0..<inlineCount where JSONKey.same(inline[index], bytes) { return false }
-            if key.isRaw && inlineCount < Self.inlineCapacity {
-                if !overflow.isEmpty && overflow.contains(Array(bytes)) { return false }
-                inline[inlineCount] = bytes
-                inlineCount += 1
-                return true
-            }
-            return overflow.insert(Array(bytes)).inserted
+        for index in 0..<inlineCount where inline[index].equals(key) { return false }
+        if key.isRaw && inlineCount < Self.inlineCapacity {
+            if !overflow.isEmpty && key.withBytes({ overflow.contains(Array($0)) }) { return false }
+            // Only unescaped names are kept here; they own no memory, so the storage needs no
+            // deinitialisation.
+            (inline.baseAddress! + inlineCount).initialize(to: key)
+            inlineCount += 1
+            return true
         }
+        return overflow.insert(key.withBytes { Array($0) }).inserted
     }
 }

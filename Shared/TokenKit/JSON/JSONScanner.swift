@@ -26,7 +26,7 @@ struct JSONScanner {
             index += 1
             return
         }
-        try withUnsafeTemporaryAllocation(of: UnsafeBufferPointer<UInt8>.self, capacity: JSONKeySet.inlineCapacity) { storage in
+        try withUnsafeTemporaryAllocation(of: JSONKey.self, capacity: JSONKeySet.inlineCapacity) { storage in
             var seen = JSONKeySet(storage: storage)
             while true {
                 skipWhitespace()
@@ -159,11 +159,13 @@ struct JSONScanner {
             index += 1
             if let next = peek(), isDigit(next) { throw Self.error("leading zero in number") }
         } else {
-            while let byte = peek(), isDigit(byte) {
-                if digits < 18 { integer = integer * 10 + UInt64(byte - UInt8(ascii: "0")) }
+            var cursor = index
+            while cursor < bytes.count, bytes[cursor] &- UInt8(ascii: "0") < 10 {
+                if digits < 18 { integer = integer &* 10 &+ UInt64(bytes[cursor] &- UInt8(ascii: "0")) }
                 digits += 1
-                index += 1
+                cursor += 1
             }
+            index = cursor
         }
         var simple = digits < 16
         if peek() == UInt8(ascii: ".") {
@@ -206,21 +208,30 @@ struct JSONScanner {
     private mutating func readStringRange() throws -> JSONKey {
         try expect(UInt8(ascii: "\""))
         let start = index
-        var ascii = true
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                index += 1
-                if !ascii { try Self.validateUTF8(raw) }
-                return JSONKey(raw: raw)
-            }
-            if byte == UInt8(ascii: "\\") { return try readEscapedString(from: start) }
-            guard byte >= 0x20 else { throw Self.error("control character in string") }
-            if byte >= 0x80 { ascii = false }
-            index += 1
+        var seen: UInt8 = 0
+        // Plain bytes (printable ASCII and UTF-8 continuation/lead bytes other than `"` and `\`)
+        // are skipped in a tight loop; the rest is looked at once the run ends.
+        var cursor = index
+        let end = bytes.count
+        while cursor < end {
+            let byte = bytes[cursor]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { break }
+            seen |= byte
+            cursor += 1
         }
-        throw Self.error("unterminated string")
+        index = cursor
+        guard index < bytes.count else { throw Self.error("unterminated string") }
+        switch bytes[index] {
+        case UInt8(ascii: "\""):
+            let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
+            index += 1
+            if seen >= 0x80 { try Self.validateUTF8(raw) }
+            return JSONKey(raw: raw)
+        case UInt8(ascii: "\\"):
+            return try readEscapedString(from: start)
+        default:
+            throw Self.error("control character in string")
+        }
     }
 
     private mutating func readEscapedString(from start: Int) throws -> JSONKey {

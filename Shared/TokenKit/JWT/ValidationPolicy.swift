@@ -11,7 +11,11 @@ public struct ValidationPolicy: Sendable {
     /// Default: 30. At most ``maximumLeeway``.
     public var leeway: Double
     /// The `typ` header value required (RFC 9068 §2.1). Default: `at+jwt`.
-    public var requiredType: String
+    public var requiredType: String {
+        didSet { typeForms = Self.typeForms(requiredType) }
+    }
+    /// The lower-cased accepted forms of ``requiredType``, with and without `application/`.
+    private var typeForms: [[UInt8]]
 
     /// Creates a policy.
     /// - Throws: ``TokenError`` ``TokenError/Code/invalidClaim`` for a leeway outside 0...60 s.
@@ -23,23 +27,28 @@ public struct ValidationPolicy: Sendable {
         self.audience = audience
         self.leeway = leeway
         self.requiredType = requiredType
+        typeForms = Self.typeForms(requiredType)
+    }
+
+    private static func typeForms(_ type: String) -> [[UInt8]] {
+        [Array(type.lowercased().utf8), Array(("application/" + type).lowercased().utf8)]
     }
 
     /// Checks the header type. Media types compare case-insensitively (RFC 7515 §4.1.9);
     /// the `application/` prefix may be omitted.
     func checkType(_ type: JSONKey?) throws {
         guard let type else { throw TokenError(.wrongType, "typ is missing") }
-        let matches = type.withBytes { bytes in
-            Self.equalsIgnoringCase(bytes, requiredType) || Self.equalsIgnoringCase(bytes, "application/" + requiredType)
-        }
+        let matches = type.withBytes { bytes in typeForms.contains { Self.equalsIgnoringCase(bytes, $0) } }
         guard matches else { throw TokenError(.wrongType, "typ is not \(requiredType)") }
     }
 
-    /// ASCII case-insensitive comparison of bytes with a string.
-    private static func equalsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ expected: String) -> Bool {
-        guard bytes.count == expected.utf8.count else { return false }
-        let lower = { (byte: UInt8) in (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte }
-        for (index, byte) in expected.utf8.enumerated() where lower(bytes[index]) != lower(byte) { return false }
+    /// Whether `bytes`, ASCII-lower-cased, equal `lowercased`.
+    private static func equalsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercased: [UInt8]) -> Bool {
+        guard bytes.count == lowercased.count else { return false }
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            guard (byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte) == lowercased[index] else { return false }
+        }
         return true
     }
 
