@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "TokenKit", targets: ["TokenKit"]),
         .library(name: "AuthEvents", targets: ["AuthEvents"]),
         .executable(name: "tokenctl", targets: ["TokenCtl"]),
+        .executable(name: "resource", targets: ["Resource"]),
+        .executable(name: "jwks", targets: ["JWKS"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -25,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
     ],
     targets: [
         // System OpenSSL (libssl-dev): RSA and P-256 signing run about 2x faster there than in
@@ -63,6 +66,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Shared/ServiceKit",
             swiftSettings: strict
@@ -74,6 +79,46 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/TokenCtl",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "Resource",
+            dependencies: ["ServiceKit", "TokenKit", "AuthEvents", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Services/Resource",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "JWKS",
+            dependencies: [
+                "ServiceKit", "TokenKit", "AuthEvents",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Services/JWKS",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ServiceKitTests",
+            dependencies: ["ServiceKit", "TokenKit", "AuthEvents"],
+            path: "Tests/ServiceKitTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ResourceTests",
+            dependencies: [
+                "Resource", "ServiceKit", "TokenKit", "AuthEvents",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/ResourceTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "JWKSTests",
+            dependencies: [
+                "JWKS", "ServiceKit", "TokenKit", "AuthEvents",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/JWKSTests",
             swiftSettings: strict
         ),
         .testTarget(
