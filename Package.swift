@@ -18,6 +18,8 @@ let package = Package(
         .executable(name: "tokenctl", targets: ["TokenCtl"]),
         .executable(name: "resource", targets: ["Resource"]),
         .executable(name: "jwks", targets: ["JWKS"]),
+        .library(name: "Kafka", targets: ["Kafka"]),
+        .executable(name: "kafka-probe", targets: ["KafkaProbe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -119,6 +121,42 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/JWKSTests",
+            swiftSettings: strict
+        ),
+        // librdkafka >= 2.2.0 (the dev broker needs it): infra/dev/bootstrap builds 2.8.0 as a
+        // static library and puts its rdkafka.pc first on PKG_CONFIG_PATH (docs/KAFKA.md).
+        .systemLibrary(
+            name: "CRdKafka",
+            path: "Shared/CRdKafka",
+            pkgConfig: "rdkafka"
+        ),
+        .target(
+            name: "Kafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/Kafka",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "KafkaProbe",
+            dependencies: [
+                "Kafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/KafkaProbe",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KafkaTests",
+            dependencies: [
+                "Kafka",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/KafkaTests",
             swiftSettings: strict
         ),
         .testTarget(
