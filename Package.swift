@@ -18,6 +18,8 @@ let package = Package(
         .executable(name: "tokenctl", targets: ["TokenCtl"]),
         .executable(name: "resource", targets: ["Resource"]),
         .executable(name: "jwks", targets: ["JWKS"]),
+        .library(name: "Redis", targets: ["Redis"]),
+        .executable(name: "redis-probe", targets: ["RedisProbe"]),
         .library(name: "Kafka", targets: ["Kafka"]),
         .executable(name: "kafka-probe", targets: ["KafkaProbe"]),
     ],
@@ -29,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
     ],
     targets: [
@@ -121,6 +124,43 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/JWKSTests",
+            swiftSettings: strict
+        ),
+        // System hiredis (libhiredis-dev, 0.14.1): its blocking calls run on one event-loop thread
+        // per connection so they never occupy Swift's cooperative pool (docs/REDIS.md).
+        // SwiftPM drops hiredis.pc's `-D_FILE_OFFSET_BITS=64` with a "prohibited flag" warning;
+        // the define changes nothing on 64-bit Linux, where off_t is already 64 bits.
+        .systemLibrary(
+            name: "CHiredis",
+            path: "Shared/CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+        .target(
+            name: "Redis",
+            dependencies: [
+                "CHiredis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/Redis",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "RedisProbe",
+            dependencies: ["Redis"],
+            path: "Tools/RedisProbe",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RedisTests",
+            dependencies: [
+                "Redis",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/RedisTests",
             swiftSettings: strict
         ),
         // librdkafka >= 2.2.0 (the dev broker needs it): infra/dev/bootstrap builds 2.8.0 as a
