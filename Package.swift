@@ -64,6 +64,8 @@ let package = Package(
             dependencies: [
                 "TokenKit",
                 "AuthEvents",
+                "Kafka",
+                "Redis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -88,14 +90,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "Resource",
-            dependencies: ["ServiceKit", "TokenKit", "AuthEvents", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["ServiceKit", "TokenKit", "AuthEvents", "Kafka", "Redis", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Services/Resource",
             swiftSettings: strict
         ),
         .executableTarget(
             name: "JWKS",
             dependencies: [
-                "ServiceKit", "TokenKit", "AuthEvents",
+                "ServiceKit", "TokenKit", "AuthEvents", "Kafka",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -104,15 +106,17 @@ let package = Package(
         ),
         .testTarget(
             name: "ServiceKitTests",
-            dependencies: ["ServiceKit", "TokenKit", "AuthEvents"],
+            dependencies: ["ServiceKit", "TokenKit", "AuthEvents", .product(name: "Logging", package: "swift-log")],
             path: "Tests/ServiceKitTests",
             swiftSettings: strict
         ),
         .testTarget(
             name: "ResourceTests",
             dependencies: [
-                "Resource", "ServiceKit", "TokenKit", "AuthEvents",
+                "Resource", "ServiceKit", "TokenKit", "AuthEvents", "Kafka", "Redis",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/ResourceTests",
             swiftSettings: strict
@@ -122,6 +126,7 @@ let package = Package(
             dependencies: [
                 "JWKS", "ServiceKit", "TokenKit", "AuthEvents",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             path: "Tests/JWKSTests",
             swiftSettings: strict
