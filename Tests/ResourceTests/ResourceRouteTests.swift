@@ -138,8 +138,10 @@ import TokenKit
 
     @Test func pingNeedsNoToken() async throws {
         try await app().test(.router) { client in
-            #expect(try await get(client, "/api/ping").status == .ok)
-            #expect(try await get(client, "/healthz").status == .ok)
+            let ping = try await get(client, "/api/ping")
+            #expect(ping.status == .ok)
+            let health = try await get(client, "/healthz")
+            #expect(health.status == .ok)
         }
     }
 
