@@ -29,7 +29,8 @@ struct JWKSController<Context: RequestContext> {
 }
 
 /// The JWKS service's router: the JWKS and `/healthz`, `/readyz`, `/metrics`.
-func buildRouter(catalog: KeyCatalog, maxAge: Duration, operational: OperationalRoutes<BasicRequestContext>) -> Router<BasicRequestContext> {
+func buildRouter(catalog: KeyCatalog, maxAge: Duration, operational: OperationalRoutes<BasicRequestContext>) -> Router<BasicRequestContext>
+{
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: MetricsMiddleware())

@@ -1,5 +1,5 @@
-import Foundation
 import Crypto
+import Foundation
 import TokenKit
 
 /// The JWKS body of a set of public keys and its strong `ETag`.

@@ -35,7 +35,8 @@ func buildApplication(_ bootstrap: ServiceBootstrap) throws -> some ApplicationP
     let keyFeed = KeyFeed(
         catalog: catalog, source: source, readiness: readiness,
         configuration: .init(topic: try settings.string(SharedSettings.keysTopic)), logger: logger)
-    let router = buildRouter(catalog: catalog, maxAge: maxAge, operational: OperationalRoutes(readiness: readiness, registry: bootstrap.registry))
+    let router = buildRouter(
+        catalog: catalog, maxAge: maxAge, operational: OperationalRoutes(readiness: readiness, registry: bootstrap.registry))
     return Application(
         router: router, server: try bootstrap.httpServer(), configuration: bootstrap.configuration(name: "jwks"), services: [keyFeed],
         logger: logger)

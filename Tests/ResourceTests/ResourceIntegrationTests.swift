@@ -34,7 +34,8 @@ struct ResourceIntegrationTests {
 
         let readiness = Readiness(), catalog = KeyCatalog(), revocations = RevocationSet()
         let source = KafkaFeedSource(configuration: KafkaConsumerConfiguration(bootstrapServers: environment.brokers), logger: logger)
-        let keyFeed = KeyFeed(catalog: catalog, source: source, readiness: readiness, configuration: .init(topic: keysTopic), logger: logger)
+        let keyFeed = KeyFeed(
+            catalog: catalog, source: source, readiness: readiness, configuration: .init(topic: keysTopic), logger: logger)
         let revocationFeed = RevocationFeed(
             set: revocations, source: source, snapshot: RedisRevocationSnapshot(redis: redis), readiness: readiness,
             configuration: .init(topic: revocationsTopic), logger: logger)
@@ -57,7 +58,8 @@ struct ResourceIntegrationTests {
         // A revocation published now is enforced within a short time.
         let published = ContinuousClock.now
         try await publish(
-            .revocation(RevocationEvent(target: .token(id: "live-\(suffix)"), expiresAt: now + 900, revokedAt: Date().timeIntervalSince1970)),
+            .revocation(
+                RevocationEvent(target: .token(id: "live-\(suffix)"), expiresAt: now + 900, revokedAt: Date().timeIntervalSince1970)),
             key: "live-\(suffix)", to: revocationsTopic, producer)
         #expect(try await waitFor(.seconds(5)) { (try? verifier.verify(live)) == nil })
         logger.info("revocation enforced", metadata: ["ms": "\((ContinuousClock.now - published).seconds * 1000)"])

@@ -47,7 +47,9 @@ import TokenKit
         return try AccessTokenSigner(key: signer ?? key).sign(claims)
     }
 
-    func get(_ client: some TestClientProtocol, _ path: String, token: String? = nil, headers: HTTPFields = [:]) async throws
+    func get(
+        _ client: some TestClientProtocol, _ path: String, token: String? = nil, headers: HTTPFields = [:]
+    ) async throws
         -> TestResponse
     {
         var fields = headers

@@ -39,7 +39,10 @@ import TokenKit
 
     @Test func badEntriesAndEventsAreSkipped() async throws {
         snapshot.values.withLock {
-            $0 = [Array("{\"type\":\"revocation\"}".utf8), Array("garbage".utf8), AuthEvent.revocation(Fixture.revocation(.token(id: "ok"))).encoded]
+            $0 = [
+                Array("{\"type\":\"revocation\"}".utf8), Array("garbage".utf8),
+                AuthEvent.revocation(Fixture.revocation(.token(id: "ok"))).encoded,
+            ]
         }
         let task = start()
         defer { task.cancel() }

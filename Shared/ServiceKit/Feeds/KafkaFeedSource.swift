@@ -39,7 +39,10 @@ final class KafkaFeedStream: FeedStream {
                     continuation.yield(.message(partition: message.partition, offset: message.offset, value: message.value))
                 case .offsetsLost(let partition, let expected, let actual):
                     continuation.yield(
-                        .offsetsLost(reason: "partition \(partition): expected offset \(expected), the log now ends at \(actual.map(String.init) ?? "?")"))
+                        .offsetsLost(
+                            reason:
+                                "partition \(partition): expected offset \(expected), the log now ends at \(actual.map(String.init) ?? "?")"
+                        ))
                 case .brokerLost:
                     continuation.yield(.brokerLost)
                 case .reconnected:

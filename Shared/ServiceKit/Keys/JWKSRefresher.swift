@@ -34,7 +34,9 @@ public final class JWKSRefresher: Sendable {
     private let state = Mutex(State())
 
     /// Creates a refresher merging into `catalog`.
-    public init(url: URL, cooldown: Duration = .seconds(5), catalog: KeyCatalog, logger: Logger, fetch: @escaping Fetch = JWKSRefresher.httpGet) {
+    public init(
+        url: URL, cooldown: Duration = .seconds(5), catalog: KeyCatalog, logger: Logger, fetch: @escaping Fetch = JWKSRefresher.httpGet
+    ) {
         self.url = url
         self.cooldown = cooldown
         self.catalog = catalog
