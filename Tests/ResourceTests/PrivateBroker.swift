@@ -51,7 +51,7 @@ struct PrivateBroker {
     }
 
     /// A port that was free a moment ago: bind to port 0 and read what the kernel chose.
-    private static func freePort() throws -> Int {
+    static func freePort() throws -> Int {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socketFD >= 0 else { throw TestSetupError("socket() failed") }
         defer { close(socketFD) }
