@@ -66,6 +66,31 @@ import TokenKit
         #expect(set.sweep(now: 1_900_000_002) == 1)
     }
 
+    @Test func anExtendedExpiryOutlivesTheEarlierOne() {
+        let set = RevocationSet()
+        let now = 1_900_000_000.0
+        set.apply(RevocationEvent(target: .token(id: "t"), expiresAt: now + 5, revokedAt: now))
+        set.apply(RevocationEvent(target: .token(id: "t"), expiresAt: now + 600, revokedAt: now))
+        set.apply(RevocationEvent(target: .subject(id: "s", issuedBefore: now), expiresAt: now + 5, revokedAt: now))
+        set.apply(RevocationEvent(target: .subject(id: "s", issuedBefore: now), expiresAt: now + 600, revokedAt: now))
+        #expect(set.sweep(now: now + 120) == 0)
+        #expect(set.count == 2)
+        #expect(set.sweep(now: now + 601) == 2)
+        #expect(set.sweep(now: now + 7200) == 0)
+    }
+
+    @Test func sweepingManyExpiredEntriesEmptiesTheSet() {
+        let set = RevocationSet()
+        let now = 1_900_000_000.0
+        for index in 0..<20_000 {
+            set.apply(RevocationEvent(target: .session(id: "s\(index)"), expiresAt: now + Double(index % 900), revokedAt: now))
+        }
+        let expiredByHalfway = (0..<20_000).count { $0 % 900 < 450 }
+        #expect(set.sweep(now: now + 450) == expiredByHalfway)
+        #expect(set.sweep(now: now + 901) == 20_000 - expiredByHalfway)
+        #expect(set.count == 0)
+    }
+
     @Test func entriesAreFixedSize() {
         // 16-byte digest keys, 4-byte expiry values: the layout the memory budget rests on.
         #expect(MemoryLayout<RevocationID>.size == 16)
