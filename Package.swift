@@ -90,7 +90,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "Resource",
-            dependencies: ["ServiceKit", "TokenKit", "AuthEvents", "Kafka", "Redis", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "ServiceKit", "TokenKit", "AuthEvents", "Kafka", "Redis",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Services/Resource",
             swiftSettings: strict
         ),
