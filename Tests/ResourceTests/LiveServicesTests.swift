@@ -38,7 +38,7 @@ struct LiveServicesTests {
         ]
         let jwks = try launch(
             "jwks", environment: common.merging(["PORT": "\(jwksPort)", "JWKS_MAX_AGE": "20s"]) { $1 })
-        defer { jwks.terminate() }
+        defer { if jwks.isRunning { jwks.terminate() } }
         let resource = try launch(
             "resource",
             environment: common.merging([
@@ -46,7 +46,7 @@ struct LiveServicesTests {
                 "ISSUER_URL": Self.issuer, "AUDIENCE": "api",
                 "JWKS_URL": "http://127.0.0.1:\(jwksPort)/.well-known/jwks.json",
             ]) { $1 })
-        defer { resource.terminate() }
+        defer { if resource.isRunning { resource.terminate() } }
 
         #expect(try await waitFor(.seconds(60)) { try await get(jwksPort, "/readyz").status == 200 })
         #expect(try await waitFor(.seconds(60)) { try await get(resourcePort, "/readyz").status == 200 })
@@ -75,8 +75,14 @@ struct LiveServicesTests {
         let metrics = try await get(resourcePort, "/metrics")
         #expect(String(decoding: metrics.body, as: UTF8.self).contains("revocation_event_lag_seconds"))
 
+        // The topics have unique names and are left in place: deleting a topic under the
+        // services' live consumers crashes librdkafka 2.8.0 (shared/FACTS.md).
         await producer.shutdown()
-        try? await admin.deleteTopics([keysTopic, revocationsTopic])
+        for process in [resource, jwks] {
+            process.terminate()
+            process.waitUntilExit()
+            #expect(process.terminationReason == .exit, "\(process.executableURL?.lastPathComponent ?? "?") did not shut down cleanly")
+        }
     }
 
     struct Answer {
@@ -96,12 +102,22 @@ struct LiveServicesTests {
         return Answer(status: http?.statusCode ?? 0, headers: fields, body: Array(data))
     }
 
-    /// Starts a built executable of this package (it sits beside the test bundle).
+    /// Starts a built executable of this package (it sits beside the test bundle). Its output
+    /// goes to a log file, never to the test's own pipes: a child that outlived a crashed test
+    /// would otherwise keep `swift test` waiting for the pipe to close.
     func launch(_ name: String, environment: [String: String]) throws -> Process {
         let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let logs = ProcessInfo.processInfo.environment["TEST_RUN_DIR"] ?? NSTemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        let logPath = "\(logs)/\(name)-\(getpid())-\(UUID().uuidString.prefix(6)).log"
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         let process = Process()
         process.executableURL = directory.appendingPathComponent(name)
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = log
+        process.standardError = log
         try process.run()
         return process
     }

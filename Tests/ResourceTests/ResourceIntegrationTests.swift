@@ -70,10 +70,13 @@ struct ResourceIntegrationTests {
         let signedWithNext = try token(next, jti: "next-\(suffix)")
         #expect(try await waitFor(.seconds(5)) { (try? verifier.verify(signedWithNext)) != nil })
 
+        // Every consumer is shut down before anything else happens to the topics: librdkafka 2.8.0
+        // crashes (rd_kafka_metadata_cache_find) when a topic is deleted or re-created under a
+        // live client (shared/FACTS.md). The topics have unique names and are left in place.
         feeds.cancel()
+        _ = await feeds.result
         await producer.shutdown()
         try await redis.del(["revoked:jti:\(preRevoked)"])
-        try? await admin.deleteTopics([keysTopic, revocationsTopic])
         try await redis.close()
     }
 
