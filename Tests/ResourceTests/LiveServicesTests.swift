@@ -21,8 +21,13 @@ struct LiveServicesTests {
         let logger = Logger(label: "live")
         let suffix = UUID().uuidString.prefix(8)
         let keysTopic = "live.keys.\(suffix)", revocationsTopic = "live.revocations.\(suffix)"
+        // The JWKS reads a topic of its own that also has a key the resource's topic lacks: a
+        // token signed with it can only be accepted through the resource's JWKS fetch.
+        let jwksKeysTopic = "live.jwks-keys.\(suffix)"
         let admin = KafkaAdmin(configuration: KafkaAdminConfiguration(bootstrapServers: environment.brokers), logger: logger)
-        try await admin.createTopics([KafkaTopicSpec(name: keysTopic), KafkaTopicSpec(name: revocationsTopic)])
+        try await admin.createTopics([
+            KafkaTopicSpec(name: keysTopic), KafkaTopicSpec(name: revocationsTopic), KafkaTopicSpec(name: jwksKeysTopic),
+        ])
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(bootstrapServers: environment.brokers), logger: logger)
         let key = try SigningKey.generate(.es256)
@@ -31,13 +36,20 @@ struct LiveServicesTests {
             key: key.verificationKey, timeline: KeyTimeline(kid: key.kid, publishedAt: now, activatesAt: now), issuer: Self.issuer,
             announcedAt: now)
         _ = try await producer.send(topic: keysTopic, key: Array(key.kid.utf8), value: AuthEvent.key(announcement).encoded)
+        let lagging = try SigningKey.generate(.rs256)
+        let laggingAnnouncement = KeyEvent(
+            key: lagging.verificationKey, timeline: KeyTimeline(kid: lagging.kid, publishedAt: now, activatesAt: now + 60),
+            issuer: Self.issuer, announcedAt: now)
+        for event in [announcement, laggingAnnouncement] {
+            _ = try await producer.send(topic: jwksKeysTopic, key: Array(event.kid.utf8), value: AuthEvent.key(event).encoded)
+        }
 
         let jwksPort = try PrivateBroker.freePort(), resourcePort = try PrivateBroker.freePort()
         let common = [
             "KAFKA_BROKERS": environment.brokers.joined(separator: ","), "KEYS_TOPIC": keysTopic, "LOG_LEVEL": "warning",
         ]
         let jwks = try launch(
-            "jwks", environment: common.merging(["PORT": "\(jwksPort)", "JWKS_MAX_AGE": "20s"]) { $1 })
+            "jwks", environment: common.merging(["PORT": "\(jwksPort)", "JWKS_MAX_AGE": "20s", "KEYS_TOPIC": jwksKeysTopic]) { $1 })
         defer { if jwks.isRunning { jwks.terminate() } }
         let resource = try launch(
             "resource",
@@ -54,7 +66,7 @@ struct LiveServicesTests {
         let document = try await get(jwksPort, "/.well-known/jwks.json")
         #expect(document.status == 200)
         #expect(document.headers["Cache-Control"] == "public, max-age=20")
-        #expect(try KeySet(jwks: document.body).keys.map(\.kid) == [key.kid])
+        #expect(Set(try KeySet(jwks: document.body).keys.map(\.kid)) == [key.kid, lagging.kid])
         let etag = try #require(document.headers["Etag"] ?? document.headers["ETag"])
         #expect(try await get(jwksPort, "/.well-known/jwks.json", headers: ["If-None-Match": etag]).status == 304)
 
@@ -67,6 +79,13 @@ struct LiveServicesTests {
         #expect(try await get(resourcePort, "/api/orders", headers: bearer).status == 200)
         #expect(try await get(resourcePort, "/api/admin/audit", headers: bearer).status == 403)
         #expect(try await get(resourcePort, "/api/ping").status == 200)
+
+        // A key the resource's stream has not brought: one JWKS fetch, then accepted.
+        let viaJWKS = try AccessTokenSigner(key: lagging).sign(
+            AccessTokenClaims(
+                issuer: Self.issuer, subject: "bob", audience: ["api"], expiresAt: now + 600, notBefore: now - 1, issuedAt: now - 1,
+                tokenID: "jwks-\(suffix)", sessionID: "other-\(suffix)", roles: ["user"]))
+        #expect(try await get(resourcePort, "/api/me", headers: ["Authorization": "Bearer \(viaJWKS)"]).status == 200)
 
         let revocation = RevocationEvent(target: .session(id: "session-\(suffix)"), expiresAt: now + 600, revokedAt: now)
         _ = try await producer.send(
