@@ -80,10 +80,12 @@ public final class KeyCatalog: Sendable {
             // re-read announcement from bringing it back.
             state.announced = state.announced.filter { ($0.value.event.timeline.removedAt ?? .infinity) + 86_400 > now }
             let announced = state.announced.values.filter { $0.event.timeline.state(at: now) != .removed }.map(\.key)
-            return announced + state.fetched.values.map(\.key)
+            // A fetched kid is dropped when it is announced; should both ever be present, the
+            // announced key (with its timeline) wins, and the set is never refused as a whole.
+            let fetched = state.fetched.values.map(\.key).filter { state.announced[$0.kid] == nil }
+            return announced + fetched
         }
-        // Distinct kids by construction: a fetched kid is dropped when it is announced.
-        directory.replace(with: (try? KeySet(keys)) ?? KeySet())
+        directory.replace(with: (try? KeySet(keys)) ?? directory.keys)
         known.record(keys.count)
     }
 
