@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "TokenKit", targets: ["TokenKit"]),
         .library(name: "AuthEvents", targets: ["AuthEvents"]),
         .executable(name: "tokenctl", targets: ["TokenCtl"]),
+        .executable(name: "resource", targets: ["Resource"]),
+        .executable(name: "jwks", targets: ["JWKS"]),
         .library(name: "Redis", targets: ["Redis"]),
         .executable(name: "redis-probe", targets: ["RedisProbe"]),
         .library(name: "Kafka", targets: ["Kafka"]),
@@ -62,6 +64,8 @@ let package = Package(
             dependencies: [
                 "TokenKit",
                 "AuthEvents",
+                "Kafka",
+                "Redis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -69,6 +73,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Shared/ServiceKit",
             swiftSettings: strict
@@ -80,6 +86,52 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/TokenCtl",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "Resource",
+            dependencies: [
+                "ServiceKit", "TokenKit", "AuthEvents", "Kafka", "Redis",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Services/Resource",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "JWKS",
+            dependencies: [
+                "ServiceKit", "TokenKit", "AuthEvents", "Kafka",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Services/JWKS",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ServiceKitTests",
+            dependencies: ["ServiceKit", "TokenKit", "AuthEvents", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/ServiceKitTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ResourceTests",
+            dependencies: [
+                "Resource", "ServiceKit", "TokenKit", "AuthEvents", "Kafka", "Redis",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ResourceTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "JWKSTests",
+            dependencies: [
+                "JWKS", "ServiceKit", "TokenKit", "AuthEvents",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Tests/JWKSTests",
             swiftSettings: strict
         ),
         // System hiredis (libhiredis-dev, 0.14.1): its blocking calls run on one event-loop thread

@@ -1,0 +1,24 @@
+import Hummingbird
+import ServiceKit
+import TokenKit
+
+/// What the router needs: everything that verifies a token, and the operational routes' state.
+struct ResourceComponents: Sendable {
+    var verifier: AccessTokenVerifier
+    var challenge: BearerChallenge
+    var refreshKeys: (@Sendable () async -> Bool)?
+    var operational: OperationalRoutes<AuthRequestContext>
+}
+
+/// The resource service's router: `/api/…` behind local bearer verification, and `/healthz`,
+/// `/readyz`, `/metrics`.
+func buildRouter(_ components: ResourceComponents) -> Router<AuthRequestContext> {
+    let router = Router(context: AuthRequestContext.self)
+    router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: MetricsMiddleware())
+    components.operational.addRoutes(to: router)
+    let authentication = BearerAuthMiddleware<AuthRequestContext>(
+        verifier: components.verifier, challenge: components.challenge, refreshKeys: components.refreshKeys)
+    APIController(authentication: authentication, challenge: components.challenge).addRoutes(to: router)
+    return router
+}

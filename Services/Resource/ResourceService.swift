@@ -1,0 +1,79 @@
+import Foundation
+import Hummingbird
+import Kafka
+import Redis
+import ServiceKit
+import TokenKit
+
+/// `resource`: the sample protected API (docs/RESOURCE.md).
+@main
+struct ResourceService {
+    static func main() async throws {
+        let bootstrap = ServiceBootstrap.start(
+            program: "resource", summary: "a sample API that verifies every access token locally", defaultPort: 8082,
+            settings: ResourceSettings.declared)
+        do {
+            try await buildApplication(bootstrap).runService()
+        } catch let error as Settings.Invalid {
+            FileHandle.standardError.write(Data("resource: \(error)\n".utf8))
+            exit(2)
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("resource: \(error)\n".utf8))
+            exit(2)
+        }
+    }
+}
+
+/// The application: the router, and the key and revocation feeds as services that start before
+/// the server and stop after it.
+/// - Throws: ``Settings/Invalid`` or ``ConfigurationError`` for a setting that cannot be used; errors reading TLS files.
+func buildApplication(_ bootstrap: ServiceBootstrap) throws -> some ApplicationProtocol {
+    let settings = bootstrap.settings, logger = bootstrap.logger
+    let policy: ValidationPolicy
+    do {
+        policy = try ValidationPolicy(
+            issuer: settings.string(SharedSettings.issuerURL), audience: settings.string(SharedSettings.audience),
+            leeway: settings.duration(SharedSettings.leeway, in: .zero ... .seconds(60)).seconds)
+    } catch let error as TokenError {
+        throw ConfigurationError(error.reason)
+    }
+    guard let jwksURL = URL(string: try settings.string(ResourceSettings.jwksURL)), jwksURL.scheme?.hasPrefix("http") == true else {
+        throw ConfigurationError("--jwks-url (JWKS_URL) must be an http or https URL")
+    }
+    let redis: RedisClient
+    do {
+        redis = try RedisClient(configuration: RedisConfiguration(url: settings.string(SharedSettings.redisURL)))
+    } catch let error as RedisError {
+        throw ConfigurationError("--redis-url (REDIS_URL): \(error.reason)")
+    }
+    let brokers = settings.list(SharedSettings.kafkaBrokers)
+    guard !brokers.isEmpty else { throw ConfigurationError("--kafka-brokers (KAFKA_BROKERS) must name at least one broker") }
+    let source = KafkaFeedSource(configuration: KafkaConsumerConfiguration(bootstrapServers: brokers, clientID: "resource"), logger: logger)
+
+    let readiness = Readiness()
+    let catalog = KeyCatalog()
+    let revocations = RevocationSet()
+    let keyFeed = KeyFeed(
+        catalog: catalog, source: source, readiness: readiness,
+        configuration: .init(topic: try settings.string(SharedSettings.keysTopic)), logger: logger)
+    let revocationFeed = RevocationFeed(
+        set: revocations, source: source, snapshot: RedisRevocationSnapshot(redis: redis), readiness: readiness,
+        configuration: .init(topic: try settings.string(SharedSettings.revocationsTopic)), logger: logger)
+    let refresher = JWKSRefresher(
+        url: jwksURL, cooldown: try settings.duration(ResourceSettings.jwksRefreshCooldown, in: .milliseconds(100) ... .seconds(3600)),
+        catalog: catalog, logger: logger)
+    let components = ResourceComponents(
+        verifier: AccessTokenVerifier(policy: policy, keys: catalog.directory, revocations: revocations),
+        challenge: BearerChallenge(realm: try settings.string(ResourceSettings.realm)),
+        refreshKeys: { await refresher.refresh() },
+        operational: OperationalRoutes(readiness: readiness, registry: bootstrap.registry))
+    return Application(
+        router: buildRouter(components), server: try bootstrap.httpServer(), configuration: bootstrap.configuration(name: "resource"),
+        services: [keyFeed, revocationFeed], logger: logger)
+}
+
+/// A setting that was read but cannot be used; the process exits 2 with this message.
+struct ConfigurationError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,21 @@
+import ServiceKit
+
+/// The resource service's settings beyond the common ones (docs/RESOURCE.md).
+enum ResourceSettings {
+    /// `--jwks-url` / `JWKS_URL`.
+    static let jwksURL = Setting(
+        "jwks-url", env: "JWKS_URL", default: "http://127.0.0.1:8081/.well-known/jwks.json",
+        help: "JWKS fetched when a token names a kid the key events have not brought yet.")
+    /// `--jwks-refresh-cooldown` / `JWKS_REFRESH_COOLDOWN`.
+    static let jwksRefreshCooldown = Setting(
+        "jwks-refresh-cooldown", env: "JWKS_REFRESH_COOLDOWN", default: "5s",
+        help: "Shortest time between two JWKS fetches, whatever the number of unknown kids.")
+    /// `--realm` / `REALM`.
+    static let realm = Setting("realm", env: "REALM", default: "resource", help: "The realm in WWW-Authenticate challenges.")
+
+    /// Every setting `--help` lists, after host, port, TLS and log level.
+    static let declared: [Setting] = [
+        SharedSettings.issuerURL, SharedSettings.audience, SharedSettings.leeway, SharedSettings.kafkaBrokers,
+        SharedSettings.keysTopic, SharedSettings.revocationsTopic, SharedSettings.redisURL, jwksURL, jwksRefreshCooldown, realm,
+    ]
+}
