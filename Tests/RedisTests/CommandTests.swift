@@ -26,7 +26,8 @@ struct CommandTests {
         try await TestRedis.withClient { redis in
             try await TestRedis.withKey(redis) { key in
                 try await redis.set(key + "ex", to: "v", expiration: .seconds(100))
-                #expect(try await redis.ttl(key + "ex") == .seconds(100))
+                // A loaded machine may let a second pass between SET and TTL.
+                #expect([.seconds(100), .seconds(99)].contains(try await redis.ttl(key + "ex")))
                 try await redis.set(key + "px", to: "v", expiration: .milliseconds(1500))
                 let pttl = try await redis.send("PTTL", RedisArgument(key + "px")).integer
                 #expect((1...1500).contains(pttl ?? 0))
@@ -43,7 +44,7 @@ struct CommandTests {
                 let stored = try await redis.set(
                     key + "nx", to: "x", expiration: .seconds(5), onlyIfAbsent: true)
                 #expect(stored)
-                #expect(try await redis.ttl(key + "nx") == .seconds(5))
+                #expect([.seconds(5), .seconds(4)].contains(try await redis.ttl(key + "nx")))
             }
         }
     }

@@ -7,6 +7,9 @@ struct FailureTests {
     @Test func refusedConnectionFailsQuicklyAndClearly() async throws {
         var configuration = RedisConfiguration(host: "127.0.0.1", port: try freePort())
         configuration.poolSize = 1
+        // Long enough that the second attempt lands inside the back-off even on a loaded machine.
+        configuration.minimumReconnectDelay = .seconds(10)
+        configuration.maximumReconnectDelay = .seconds(10)
         try await TestRedis.withClient(configuration) { redis in
             let start = ContinuousClock.now
             let error = try await #require(throws: RedisError.self) { try await redis.get("k") }
