@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "TokenKit", targets: ["TokenKit"]),
         .library(name: "AuthEvents", targets: ["AuthEvents"]),
         .executable(name: "tokenctl", targets: ["TokenCtl"]),
+        .library(name: "Redis", targets: ["Redis"]),
+        .executable(name: "redis-probe", targets: ["RedisProbe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -25,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
     ],
     targets: [
         // System OpenSSL (libssl-dev): RSA and P-256 signing run about 2x faster there than in
@@ -74,6 +77,36 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/TokenCtl",
+            swiftSettings: strict
+        ),
+        // System hiredis (libhiredis-dev, 0.14.1): its blocking calls run on one event-loop thread
+        // per connection so they never occupy Swift's cooperative pool (docs/REDIS.md).
+        .systemLibrary(
+            name: "CHiredis",
+            path: "Shared/CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+        .target(
+            name: "Redis",
+            dependencies: [
+                "CHiredis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Shared/Redis",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "RedisProbe",
+            dependencies: ["Redis"],
+            path: "Tools/RedisProbe",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RedisTests",
+            dependencies: ["Redis"],
+            path: "Tests/RedisTests",
             swiftSettings: strict
         ),
         .testTarget(
