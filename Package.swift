@@ -18,6 +18,8 @@ let package = Package(
         .executable(name: "tokenctl", targets: ["TokenCtl"]),
         .library(name: "Redis", targets: ["Redis"]),
         .executable(name: "redis-probe", targets: ["RedisProbe"]),
+        .library(name: "Kafka", targets: ["Kafka"]),
+        .executable(name: "kafka-probe", targets: ["KafkaProbe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -28,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
     ],
     targets: [
         // System OpenSSL (libssl-dev): RSA and P-256 signing run about 2x faster there than in
@@ -119,6 +122,41 @@ let package = Package(
             name: "TokenCtlTests",
             dependencies: ["TokenCtl"],
             path: "Tests/TokenCtlTests",
+            swiftSettings: strict
+        ),
+        // librdkafka >= 2.2.0 (the dev broker needs it): infra/dev/bootstrap builds 2.8.0 as a
+        // static library and puts its rdkafka.pc first on PKG_CONFIG_PATH (docs/KAFKA.md).
+        .systemLibrary(
+            name: "CRdKafka",
+            path: "Shared/CRdKafka",
+            pkgConfig: "rdkafka"
+        ),
+        .target(
+            name: "Kafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/Kafka",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "KafkaProbe",
+            dependencies: [
+                "Kafka",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/KafkaProbe",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KafkaTests",
+            dependencies: [
+                "Kafka",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/KafkaTests",
             swiftSettings: strict
         ),
         .testTarget(
