@@ -13,7 +13,7 @@ import Darwin
 /// blocks that thread until the server answers or the socket timeout fires. After any thrown
 /// error the context is unusable (hiredis keeps its error state), and the owner drops it.
 package final class HiredisContext {
-    private let context: UnsafeMutablePointer<redisContext>
+    let context: UnsafeMutablePointer<redisContext>
 
     private init(_ context: UnsafeMutablePointer<redisContext>) {
         self.context = context
@@ -80,7 +80,7 @@ package final class HiredisContext {
     }
 
     /// The context's error state as a `RedisError`.
-    private func error(connecting: Bool, command: String?, to address: String = "") -> RedisError {
+    func error(connecting: Bool, command: String?, to address: String = "") -> RedisError {
         let message = withUnsafeBytes(of: context.pointee.errstr) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
@@ -117,10 +117,10 @@ extension timeval {
 
 /// Calls `body` with hiredis's argv form of `arguments`: all bytes copied into one buffer, a
 /// pointer and a length per argument, valid only during the call.
-private func withArgv<Result>(
+func withArgv<Result>(
     _ arguments: [RedisArgument],
-    _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> Result
-) -> Result {
+    _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) throws -> Result
+) rethrows -> Result {
     var joined: [UInt8] = []
     var lengths: [Int] = []
     lengths.reserveCapacity(arguments.count)
@@ -130,7 +130,7 @@ private func withArgv<Result>(
     }
     // Never empty, so the buffer always has a base address even when every argument is "".
     joined.append(0)
-    return joined.withUnsafeBytes { bytes in
+    return try joined.withUnsafeBytes { bytes in
         var pointers: [UnsafePointer<CChar>?] = []
         pointers.reserveCapacity(lengths.count)
         var offset = 0
@@ -143,9 +143,9 @@ private func withArgv<Result>(
         // even for zero arguments; hiredis reads only `count` of them.
         pointers.append(nil)
         lengths.append(0)
-        return pointers.withUnsafeMutableBufferPointer { argv in
-            lengths.withUnsafeBufferPointer { argvlen in
-                body(count, argv.baseAddress!, argvlen.baseAddress!)
+        return try pointers.withUnsafeMutableBufferPointer { argv in
+            try lengths.withUnsafeBufferPointer { argvlen in
+                try body(count, argv.baseAddress!, argvlen.baseAddress!)
             }
         }
     }

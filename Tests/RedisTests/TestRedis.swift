@@ -1,0 +1,81 @@
+import Foundation
+import Redis
+import Testing
+
+/// The shared test server and helpers around it. `infra/dev/test-env` starts the server and
+/// exports its URL; without it the tests fail rather than skip, so a green run always means
+/// the real server was exercised.
+enum TestRedis {
+    struct MissingEnvironment: Error, CustomStringConvertible {
+        let name: String
+        var description: String {
+            "\(name) is not set: run the tests through infra/dev/test-env (make test)"
+        }
+    }
+
+    /// A variable that `infra/dev/test-env` exports.
+    static func environment(_ name: String) throws -> String {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
+            throw MissingEnvironment(name: name)
+        }
+        return value
+    }
+
+    /// The shared server's configuration, with short timeouts so failures show quickly.
+    static func configuration() throws -> RedisConfiguration {
+        var configuration = try RedisConfiguration(url: environment("TEST_REDIS_URL"))
+        configuration.commandTimeout = .seconds(2)
+        return configuration
+    }
+
+    /// Runs `body` with a new client and closes it afterwards, also when `body` throws.
+    static func withClient<Result>(
+        _ configuration: RedisConfiguration? = nil,
+        _ body: (RedisClient) async throws -> Result
+    ) async throws -> Result {
+        let client = try RedisClient(configuration: configuration ?? self.configuration())
+        do {
+            let result = try await body(client)
+            try await client.close()
+            return result
+        } catch {
+            try await client.close()
+            throw error
+        }
+    }
+
+    /// Runs `body` with a key name no other test uses, and deletes the key (and any key
+    /// starting with it) afterwards.
+    static func withKey<Result>(
+        _ client: RedisClient, _ body: (String) async throws -> Result
+    ) async throws -> Result {
+        let key = "test:\(UInt64.random(in: .min ... .max)):"
+        do {
+            let result = try await body(key)
+            try await cleanUp(key, client)
+            return result
+        } catch {
+            try? await cleanUp(key, client)
+            throw error
+        }
+    }
+
+    private static func cleanUp(_ key: String, _ client: RedisClient) async throws {
+        let keys = try await client.allKeys(matching: "\(key)*") + [key]
+        try await client.del(keys)
+    }
+
+    /// Waits until `body` succeeds or `limit` passes, returning its result.
+    static func eventually<Result>(
+        within limit: Duration, _ body: () async throws -> Result
+    ) async throws -> Result {
+        let deadline = ContinuousClock.now + limit
+        while true {
+            do {
+                return try await body()
+            } catch where ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+}
