@@ -10,7 +10,7 @@ export PKG_CONFIG_PATH := $(TOKEN_INFRA_CACHE)/pkgconfig$(if $(PKG_CONFIG_PATH),
 
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: bootstrap build release test bench format lint clean
+.PHONY: bootstrap build release test bench format lint clean up down status logs
 
 bootstrap:
 	@infra/dev/bootstrap
@@ -21,10 +21,27 @@ build: bootstrap
 release: bootstrap
 	swift build -c release $(SWIFT_BUILD_FLAGS)
 
-## Every test: unit tests and the tests against a real Redis and a real broker, which
-## infra/dev/test-env starts on their own loopback ports and stops afterwards.
+## The dev cluster on loopback (release build): Redis, broker, issuer with the demo users,
+## jwks and two resource instances. `make down` stops it; `make status`, `make logs`.
+up: bootstrap
+	infra/dev/cluster up
+
+down:
+	infra/dev/cluster down
+
+status:
+	infra/dev/cluster status
+
+logs:
+	infra/dev/cluster logs
+
+## Every test: unit tests, the tests against a real Redis and a real broker (infra/dev/test-env
+## starts them on their own loopback ports), the end-to-end tests against a private dev cluster
+## of the real executables (infra/dev/e2e-env), and the docker-compose check.
 test: bootstrap
-	infra/dev/test-env swift test $(SWIFT_BUILD_FLAGS)
+	swift build --build-tests $(SWIFT_BUILD_FLAGS)
+	infra/dev/test-env infra/dev/e2e-env swift test --skip-build $(SWIFT_BUILD_FLAGS)
+	infra/tests/check-compose
 
 ## Benchmarks (package-benchmark, release build) next to `openssl speed` from the same run.
 bench: bootstrap

@@ -145,6 +145,7 @@ let package = Package(
             name: "KafkaProbe",
             dependencies: [
                 "Kafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/KafkaProbe",

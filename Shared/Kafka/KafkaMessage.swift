@@ -29,6 +29,13 @@ public struct KafkaDeliveryReport: Sendable, Hashable {
     public var partition: Int
     /// Its offset within that partition.
     public var offset: Int
+
+    /// Creates a report value.
+    public init(topic: String, partition: Int, offset: Int) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+    }
 }
 
 /// Where a ``KafkaBroadcastConsumer`` starts reading each partition.

@@ -34,7 +34,8 @@ extension KafkaProducer {
     /// Called by librdkafka (on this thread, inside `poll`).
     func clientError(_ status: RDKafkaStatus, _ reason: String) {
         if status.meansBrokerLost || status.kind == .producerFenced {
-            logger.warning("Kafka producer lost its broker; the client will be recreated", metadata: ["error": "\(status)", "reason": "\(reason)"])
+            logger.warning(
+                "Kafka producer lost its broker; the client will be recreated", metadata: ["error": "\(status)", "reason": "\(reason)"])
             state.withLock { $0.needsNewClient = true }
         } else {
             logger.warning("Kafka producer error", metadata: ["error": "\(status)", "reason": "\(reason)"])
@@ -130,8 +131,9 @@ extension KafkaProducer {
     private func brokerAnswers() -> Bool {
         var quiet = logger
         quiet.logLevel = .critical  // a probe that cannot connect is expected here
-        return (try? RDKafkaMetadata.topics(
-            properties: configuration.connectionProperties, timeoutMilliseconds: 500, logger: quiet)) != nil
+        return
+            (try? RDKafkaMetadata.topics(
+                properties: configuration.connectionProperties, timeoutMilliseconds: 500, logger: quiet)) != nil
     }
 
     private func finish() {

@@ -16,7 +16,9 @@ final class RDKafkaClient: @unchecked Sendable {
 
     /// - Throws: ``KafkaError`` when the library is too old, a property is refused, or
     ///   librdkafka cannot create the client.
-    init(kind: Kind, properties: [String: String], callbacks: RDKafkaCallbacks, deliveryReports: Bool = false)
+    init(
+        kind: Kind, properties: [String: String], callbacks: RDKafkaCallbacks, deliveryReports: Bool = false
+    )
         throws
     {
         try RDKafkaVersion.check()

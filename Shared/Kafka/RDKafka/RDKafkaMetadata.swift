@@ -7,7 +7,9 @@ import Logging
 enum RDKafkaMetadata {
     /// The partition count of every topic the broker has.
     /// - Throws: ``KafkaError/Code/brokerUnreachable`` when no broker answers in time.
-    static func topics(properties: [String: String], timeoutMilliseconds: Int32, logger: Logger) throws
+    static func topics(
+        properties: [String: String], timeoutMilliseconds: Int32, logger: Logger
+    ) throws
         -> [String: Int]
     {
         var probeProperties = properties

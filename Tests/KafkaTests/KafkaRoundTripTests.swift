@@ -1,0 +1,124 @@
+import Kafka
+import Testing
+
+@Suite("Kafka against the real dev broker", .timeLimit(.minutes(1)))
+struct KafkaRoundTripTests {
+    @Test("a sent message comes back with its key, value, partition and offset")
+    func roundTrip() async throws {
+        let servers = try TestBroker.servers()
+        try await withTestTopic(servers: servers) { topic in
+            let producer = try TestBroker.producer(servers)
+            let consumer = try TestBroker.consumer(servers, topic: topic, start: .beginning)
+            let recorder = EventRecorder(consumer)
+            let report = try await producer.send(topic: topic, key: "kid-1".bytes, value: "hello".bytes)
+            #expect(report == KafkaDeliveryReport(topic: topic, partition: 0, offset: 0))
+            let messages = try await recorder.waitForMessages(1)
+            #expect(messages == [KafkaMessage(topic: topic, partition: 0, offset: 0, key: "kid-1".bytes, value: "hello".bytes)])
+            await consumer.shutdown()
+            await producer.shutdown()
+        }
+    }
+
+    @Test("from the beginning, every partition is read")
+    func fromBeginningReadsEveryPartition() async throws {
+        let servers = try TestBroker.servers()
+        try await withTestTopic(servers: servers, partitions: 3) { topic in
+            let producer = try TestBroker.producer(servers)
+            var partitions: Set<Int> = []
+            for index in 0..<30 {
+                let report = try await producer.send(topic: topic, key: "key-\(index)".bytes, value: "v\(index)".bytes)
+                partitions.insert(report.partition)
+            }
+            #expect(partitions.count > 1)
+            let consumer = try TestBroker.consumer(servers, topic: topic, start: .beginning)
+            let recorder = EventRecorder(consumer)
+            let messages = try await recorder.waitForMessages(30)
+            #expect(Set(messages.map(\.text)) == Set((0..<30).map { "v\($0)" }))
+            #expect(Set(messages.map(\.partition)) == partitions)
+            await consumer.shutdown()
+            await producer.shutdown()
+        }
+    }
+
+    @Test("from given offsets, earlier messages are skipped")
+    func fromOffset() async throws {
+        let servers = try TestBroker.servers()
+        try await withTestTopic(servers: servers) { topic in
+            let producer = try TestBroker.producer(servers)
+            for index in 0..<5 { _ = try await producer.send(topic: topic, value: "m\(index)".bytes) }
+            let consumer = try TestBroker.consumer(servers, topic: topic, start: .offsets([0: 3]))
+            let recorder = EventRecorder(consumer)
+            #expect(try await consumer.positions() == [0: 3])
+            let messages = try await recorder.waitForMessages(2)
+            #expect(messages.map(\.offset) == [3, 4])
+            #expect(messages.map(\.text) == ["m3", "m4"])
+            await consumer.shutdown()
+            await producer.shutdown()
+        }
+    }
+
+    @Test("from the end, only later messages arrive, even though ListOffsets is wrong on Tansu")
+    func fromEnd() async throws {
+        let servers = try TestBroker.servers()
+        try await withTestTopic(servers: servers) { topic in
+            let producer = try TestBroker.producer(servers)
+            // Several batches, so that "start of the last batch" and "end" differ.
+            for index in 0..<6 { _ = try await producer.send(topic: topic, value: "old\(index)".bytes) }
+            let consumer = try TestBroker.consumer(servers, topic: topic, start: .end)
+            let recorder = EventRecorder(consumer)
+            #expect(try await consumer.positions() == [0: 6])
+            _ = try await producer.send(topic: topic, value: "new0".bytes)
+            _ = try await producer.send(topic: topic, value: "new1".bytes)
+            let messages = try await recorder.waitForMessages(2)
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(recorder.messages.map(\.text) == ["new0", "new1"])
+            #expect(messages.map(\.offset) == [6, 7])
+            await consumer.shutdown()
+            await producer.shutdown()
+        }
+    }
+
+    @Test("the high-water mark follows what was written")
+    func highWaterMark() async throws {
+        let servers = try TestBroker.servers()
+        try await withTestTopic(servers: servers) { topic in
+            let producer = try TestBroker.producer(servers)
+            for index in 0..<4 { _ = try await producer.send(topic: topic, value: "m\(index)".bytes) }
+            let consumer = try TestBroker.consumer(servers, topic: topic, start: .beginning)
+            let recorder = EventRecorder(consumer)
+            _ = try await recorder.waitForMessages(4)
+            try await waitUntil("high-water mark 4") { consumer.highWaterMarks[0] == 4 }
+            _ = try await producer.send(topic: topic, value: "m4".bytes)
+            _ = try await recorder.waitForMessages(5)
+            try await waitUntil("high-water mark 5") { consumer.highWaterMarks[0] == 5 }
+            await consumer.shutdown()
+            await producer.shutdown()
+        }
+    }
+
+    @Test("creating a topic that exists succeeds; sending to a missing topic fails with a typed error")
+    func adminAndErrors() async throws {
+        let servers = try TestBroker.servers()
+        try await withTestTopic(servers: servers) { topic in
+            let admin = TestBroker.admin(servers)
+            let spec = KafkaTopicSpec(name: topic, cleanupPolicy: .compact, retention: .seconds(3600))
+            try await admin.createTopics([spec])
+            #expect(try await admin.topics()[topic] == 1)
+        }
+        let producer = try TestBroker.producer(servers)
+        await producer.shutdown()
+        await #expect(throws: KafkaError.self) {
+            _ = try await producer.send(topic: "never-sent", value: [1])
+        }
+    }
+}
+
+/// Polls `condition` every 5 ms for up to 10 s.
+/// - Throws: `TestSetupError` on timeout.
+func waitUntil(_ what: String, timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while !condition() {
+        guard ContinuousClock.now < deadline else { throw TestSetupError("timed out waiting for \(what)") }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+}

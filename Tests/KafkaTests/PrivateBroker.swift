@@ -1,0 +1,70 @@
+import Foundation
+import Glibc
+
+/// A broker of one test's own, started through `$TEST_SERVICES_SCRIPT` on a free port with its
+/// own run folder, so that restarting it disturbs no other test.
+struct PrivateBroker {
+    let port: Int
+    let runDirectory: String
+    let script: String
+
+    var servers: [String] { ["127.0.0.1:\(port)"] }
+
+    /// - Throws: `TestSetupError` when the script is not given or fails.
+    static func start() async throws -> PrivateBroker {
+        guard let script = ProcessInfo.processInfo.environment["TEST_SERVICES_SCRIPT"], !script.isEmpty else {
+            throw TestSetupError("TEST_SERVICES_SCRIPT is not set: run the tests through infra/dev/test-env")
+        }
+        let base = ProcessInfo.processInfo.environment["TEST_RUN_DIR"] ?? NSTemporaryDirectory()
+        let port = try freePort()
+        let broker = PrivateBroker(port: port, runDirectory: "\(base)/kafka-private-\(port)-\(getpid())", script: script)
+        try await broker.services("start")
+        return broker
+    }
+
+    /// - Throws: `TestSetupError` when the script fails.
+    func restart() async throws { try await services("restart") }
+
+    /// - Throws: `TestSetupError` when the script fails.
+    func stop() async throws { try await services("stop") }
+
+    /// - Throws: `TestSetupError` when the script fails.
+    func start() async throws { try await services("start") }
+
+    /// Runs the script without blocking a thread of the cooperative pool.
+    private func services(_ action: String) async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: script)
+        process.arguments = [action, "broker"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["RUN_DIR"] = runDirectory
+        environment["BROKER_PORT"] = "\(port)"
+        process.environment = environment
+        let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        guard status == 0 else {
+            throw TestSetupError("\(script) \(action) broker (port \(port)) exited \(status)")
+        }
+    }
+
+    /// A port that was free a moment ago: bind to port 0 and read what the kernel chose.
+    private static func freePort() throws -> Int {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socketFD >= 0 else { throw TestSetupError("socket() failed") }
+        defer { close(socketFD) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socketFD, $0, length) == 0 && getsockname(socketFD, $0, &length) == 0
+            }
+        }
+        guard bound else { throw TestSetupError("bind() failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
