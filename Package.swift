@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "redis-probe", targets: ["RedisProbe"]),
         .library(name: "Kafka", targets: ["Kafka"]),
         .executable(name: "kafka-probe", targets: ["KafkaProbe"]),
+        .executable(name: "issuer", targets: ["Issuer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -31,6 +32,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.4.0"),
     ],
     targets: [
         // System OpenSSL (libssl-dev): RSA and P-256 signing run about 2x faster there than in
@@ -164,6 +168,38 @@ let package = Package(
             name: "TokenKitTests",
             dependencies: ["TokenKit"],
             path: "Tests/TokenKitTests",
+            swiftSettings: strict
+        ),
+        // The issuer: login, refresh sessions, signing keys and revocations (docs/ISSUER.md).
+        .executableTarget(
+            name: "Issuer",
+            dependencies: [
+                "TokenKit",
+                "AuthEvents",
+                "ServiceKit",
+                "Redis",
+                "Kafka",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Services/Issuer",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "IssuerTests",
+            dependencies: [
+                "Issuer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Tests/IssuerTests",
             swiftSettings: strict
         ),
     ]

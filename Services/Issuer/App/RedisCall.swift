@@ -1,0 +1,51 @@
+import Redis
+import ServiceKit
+import Synchronization
+
+/// Runs Redis work for a request with a deadline, so a Redis that is down or stopped turns
+/// into a quick 503 `temporarily_unavailable` — never a hang, never a 500.
+enum RedisCall {
+    /// The longest a request waits for Redis in total. The client's own connect and command
+    /// timeouts (1 s each) usually answer first.
+    static let deadline = Duration.milliseconds(2500)
+
+    /// Runs `body`; a `RedisError` or the deadline becomes ``APIError/unavailable(_:)``.
+    ///
+    /// The work runs in its own task so that the caller is answered at the deadline even if a
+    /// blocking call underneath has not returned yet; that task is cancelled and ends when the
+    /// Redis client's own timeout fires.
+    /// - Throws: ``APIError`` or what `body` throws otherwise.
+    static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let result: Result<T, any Error> = await withCheckedContinuation { continuation in
+            let once = Once(continuation)
+            let work = Task {
+                do { once.finish(.success(try await body())) } catch { once.finish(.failure(error)) }
+            }
+            Task {
+                try? await Task.sleep(for: deadline)
+                once.finish(.failure(APIError.unavailable("the session store is not answering")))
+                work.cancel()
+            }
+        }
+        switch result {
+        case .success(let value): return value
+        case .failure(is RedisError): throw APIError.unavailable("the session store is unavailable")
+        case .failure(let error): throw error
+        }
+    }
+}
+
+/// Resumes a continuation exactly once, from whichever side finishes first.
+private final class Once<T: Sendable>: Sendable {
+    private let slot: Mutex<CheckedContinuation<Result<T, any Error>, Never>?>
+
+    init(_ continuation: CheckedContinuation<Result<T, any Error>, Never>) { slot = Mutex(continuation) }
+
+    func finish(_ result: Result<T, any Error>) {
+        let continuation = slot.withLock { slot in
+            defer { slot = nil }
+            return slot
+        }
+        continuation?.resume(returning: result)
+    }
+}
