@@ -95,18 +95,21 @@ struct AuthController: Sendable {
 
     /// The refresh token from the JSON body (`{"refresh_token": …}`, non-browser clients, no
     /// cookie involved so no CSRF check), or else from the cookie after the CSRF checks.
-    private func presentedRefreshToken(_ request: Request) async throws -> (String?, inBody: Bool) {
+    /// On logout (`cookieOptional`) the CSRF checks apply only when the cookie is sent: a
+    /// Bearer-only logout carries no ambient credential.
+    private func presentedRefreshToken(_ request: Request, cookieOptional: Bool = false) async throws -> (String?, inBody: Bool) {
         if let body = try await RequestReading.jsonObject(request, optional: true), body["refresh_token"] != nil {
             return (try RequestReading.string(body, "refresh_token", maximum: 128), true)
         }
-        try csrf.check(request)
-        return (RequestReading.refreshCookie(request), false)
+        let cookie = RequestReading.refreshCookie(request)
+        if cookie != nil || !cookieOptional { try csrf.check(request) }
+        return (cookie, false)
     }
 
     // MARK: Logout
 
     func logout(_ request: Request) async throws -> Response {
-        let (presented, _) = try await presentedRefreshToken(request)
+        let (presented, _) = try await presentedRefreshToken(request, cookieOptional: true)
         let bearer = RequestReading.bearerToken(request).flatMap { try? verifier.verify($0) }
         let now = Date().timeIntervalSince1970
         try await RedisCall.run {
