@@ -45,16 +45,19 @@ struct CommandTests {
         }
     }
 
-    @Test("An issuer restarted on the same keystore signs with the same key and accepts its old tokens",
-          .enabled(if: TestEnvironment.available))
+    @Test(
+        "An issuer restarted on the same keystore signs with the same key and accepts its old tokens",
+        .enabled(if: TestEnvironment.available))
     func restart() async throws {
         let name = uniqueName("olga")
         try await withTemporaryDirectory { folder in
             let keystore = folder + "/keys"
-            let before = try await withIssuer(users: [name: ("olga-password", ["user"])], keystore: keystore) { (issuer: TestIssuer) async throws -> (Tokens, KeyRing) in
+            let before = try await withIssuer(users: [name: ("olga-password", ["user"])], keystore: keystore) {
+                (issuer: TestIssuer) async throws -> (Tokens, KeyRing) in
                 (try await issuer.loggedIn(name, "olga-password"), issuer.components.keys.ring)
             }
-            try await withIssuer(users: [name: ("olga-password", ["user"])], keystore: keystore) { (issuer: TestIssuer) async throws -> Void in
+            try await withIssuer(users: [name: ("olga-password", ["user"])], keystore: keystore) {
+                (issuer: TestIssuer) async throws -> Void in
                 #expect(issuer.components.keys.ring == before.1)
                 #expect(try issuer.claims(before.0.accessToken).subject == name)
                 // Sessions live in Redis, so they survive too.

@@ -18,7 +18,8 @@ struct FailureTests {
             let environment = ["RUN_DIR": runDirectory, "REDIS_PORT": String(port)]
             try Self.run(script, ["start", "redis"], environment: environment)
             defer { try? Self.run(script, ["stop", "redis"], environment: environment) }
-            let pid = try #require(Int32(String(contentsOfFile: runDirectory + "/redis.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+            let pid = try #require(
+                Int32(String(contentsOfFile: runDirectory + "/redis.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
             let name = uniqueName("mona")
             try await withIssuer(["REDIS_URL": "redis://127.0.0.1:\(port)"], users: [name: ("mona-password", ["user"])]) { issuer in
                 let tokens = try await issuer.loggedIn(name, "mona-password")

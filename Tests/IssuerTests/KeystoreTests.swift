@@ -11,7 +11,8 @@ struct KeystoreTests {
         try await withTemporaryDirectory { folder in
             let store = KeyStore(directory: folder + "/keys")
             let now = Date().timeIntervalSince1970
-            let first = try await SigningKeys.open(store: store, algorithm: .es256, publishLead: .seconds(60), retention: .seconds(930), now: now)
+            let first = try await SigningKeys.open(
+                store: store, algorithm: .es256, publishLead: .seconds(60), retention: .seconds(930), now: now)
             let next = try await first.rotate(now: now)
             let token = try #require(first.signer(at: now)).sign(Self.claims(now))
 
@@ -36,7 +37,8 @@ struct KeystoreTests {
         try await withTemporaryDirectory { folder in
             let store = KeyStore(directory: folder)
             let now = Date().timeIntervalSince1970
-            let keys = try await SigningKeys.open(store: store, algorithm: .rs256, publishLead: .seconds(1), retention: .seconds(10), now: now)
+            let keys = try await SigningKeys.open(
+                store: store, algorithm: .rs256, publishLead: .seconds(1), retention: .seconds(10), now: now)
             let old = try #require(keys.ring.signingKid(at: now))
             _ = try await keys.rotate(now: now)
             #expect(try keys.prune(now: now + 5).isEmpty)

@@ -41,7 +41,9 @@ struct LoginTests {
             #expect(claims.audience == ["api"])
             #expect(claims.expiresAt - claims.issuedAt >= 899)
             // The session exists in Redis, keyed by the token's hash only.
-            let sid = try await issuer.components.redis.send("HGET", RedisArgument("refresh:" + RefreshToken(presented: tokens.refreshToken)!.digest), "sid").string
+            let sid = try await issuer.components.redis.send(
+                "HGET", RedisArgument("refresh:" + RefreshToken(presented: tokens.refreshToken)!.digest), "sid"
+            ).string
             #expect(sid == claims.sessionID)
         }
     }

@@ -83,7 +83,8 @@ struct LogoutTests {
             // A new login after it works.
             try await Task.sleep(for: .milliseconds(5))
             let fresh = try await issuer.loggedIn(name, "liam-password")
-            #expect(try await issuer.post("/auth/logout-all", headers: [.authorization: "Bearer \(fresh.accessToken)"]).status == .noContent)
+            #expect(
+                try await issuer.post("/auth/logout-all", headers: [.authorization: "Bearer \(fresh.accessToken)"]).status == .noContent)
         }
     }
 }

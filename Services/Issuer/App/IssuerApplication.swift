@@ -106,7 +106,8 @@ enum IssuerApplication {
             trustedProxies: settings.trustedProxies
         ).addRoutes(to: router.group("auth"), bearer: bearer)
         AdminController(keys: components.keys, announcer: components.announcer).addRoutes(
-            to: router.group("admin").add(middleware: bearer).add(middleware: RoleRequirement<IssuerRequestContext>("admin", challenge: challenge)))
+            to: router.group("admin").add(middleware: bearer).add(
+                middleware: RoleRequirement<IssuerRequestContext>("admin", challenge: challenge)))
         return router
     }
 }

@@ -48,7 +48,9 @@ struct DiscoveryController: Sendable {
                     .init(
                         name: "access_token_signing_alg_values_supported",
                         value: .array(SignatureAlgorithm.allCases.map { .string($0.rawValue) })),
-                    .init(name: "claims_supported", value: .array(["iss", "sub", "aud", "exp", "nbf", "iat", "jti", "sid", "roles"].map(JSONValue.string))),
+                    .init(
+                        name: "claims_supported",
+                        value: .array(["iss", "sub", "aud", "exp", "nbf", "iat", "jti", "sid", "roles"].map(JSONValue.string))),
                 ])), headers: [.cacheControl: "public, max-age=300"])
         router.get(".well-known/openid-configuration") { _, _ in document }
     }

@@ -75,7 +75,9 @@ struct SessionStore: Sendable {
         let successor = RefreshToken.generate()
         let reply = try await redis.evaluate(
             SessionScripts.refresh,
-            keys: [Self.refreshKey(token.digest), Self.sessionKey(sid), Self.successorKey(token.digest), Self.refreshKey(successor.digest)],
+            keys: [
+                Self.refreshKey(token.digest), Self.sessionKey(sid), Self.successorKey(token.digest), Self.refreshKey(successor.digest),
+            ],
             arguments: [
                 RedisArgument(Self.milliseconds(now)), RedisArgument(Self.milliseconds(idleLifetime)),
                 RedisArgument(max(1, Self.milliseconds(reuseGrace))), RedisArgument(successor.digest),
