@@ -129,3 +129,23 @@ struct RefreshTests {
         }
     }
 }
+
+@Suite("CORS for allowed origins", .enabled(if: TestEnvironment.available), .timeLimit(.minutes(1)))
+struct CORSTests {
+    @Test("An allowed origin gets a credentialed preflight and response headers; another origin gets none")
+    func cors() async throws {
+        try await withIssuer(["ALLOWED_ORIGINS": "https://app.example"]) { issuer in
+            let preflight = try await issuer.client.execute(
+                uri: "/auth/refresh", method: .options,
+                headers: [.origin: "https://app.example", .accessControlRequestMethod: "POST"])
+            #expect(preflight.status == .noContent)
+            #expect(preflight.headers[.accessControlAllowOrigin] == "https://app.example")
+            #expect(preflight.headers[.accessControlAllowCredentials] == "true")
+            #expect(preflight.headers[.accessControlAllowHeaders]?.contains("X-Requested-With") == true)
+            let foreign = try await issuer.client.execute(
+                uri: "/auth/refresh", method: .options,
+                headers: [.origin: "https://evil.example", .accessControlRequestMethod: "POST"])
+            #expect(foreign.headers[.accessControlAllowOrigin] == nil)
+        }
+    }
+}

@@ -104,7 +104,8 @@ enum IssuerApplication {
                 keys: components.keys, issuer: settings.issuerURL, audience: settings.audience, lifetime: settings.accessTokenTTL),
             csrf: CSRFGuard(allowedOrigins: settings.allowedOrigins), verifier: components.verifier,
             trustedProxies: settings.trustedProxies
-        ).addRoutes(to: router.group("auth"), bearer: bearer)
+        ).addRoutes(
+            to: router.group("auth").add(middleware: AllowedOriginsCORS(allowedOrigins: settings.allowedOrigins)), bearer: bearer)
         AdminController(keys: components.keys, announcer: components.announcer).addRoutes(
             to: router.group("admin").add(middleware: bearer).add(
                 middleware: RoleRequirement<IssuerRequestContext>("admin", challenge: challenge)))

@@ -94,8 +94,8 @@ final class EventPublisher: EventPublishing, Service {
         }
     }
 
-    /// Sends one message, retrying failures other than shutdown; a topic the broker lost (it
-    /// restarted empty) is created again first.
+    /// Sends one message, retrying failures other than shutdown; the topics are created again
+    /// before each retry, in case the broker restarted empty.
     private func send(_ message: Outgoing) async {
         var delay = Duration.milliseconds(100)
         while true {
@@ -110,7 +110,8 @@ final class EventPublisher: EventPublishing, Service {
                 return
             } catch let error as KafkaError {
                 logger.warning("event delivery failed; retrying", metadata: ["topic": "\(message.topic)", "error": "\(error.code)"])
-                if error.code == .unknownTopic { try? await admin.createTopics([KafkaTopicSpec(name: message.topic)]) }
+                // A broker that restarted empty has lost the topics: create them again (idempotent).
+                try? await admin.createTopics(topics.map { KafkaTopicSpec(name: $0) })
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(5))
             } catch {

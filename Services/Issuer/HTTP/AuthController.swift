@@ -24,6 +24,10 @@ struct AuthController: Sendable {
         group.post("refresh") { request, context in try await refresh(request, context: context) }
         group.post("logout") { request, _ in try await logout(request) }
         group.group("logout-all").add(middleware: bearer).post { _, context in try await logoutAll(context) }
+        // Preflights: answered by AllowedOriginsCORS for allowed origins, bare 204 otherwise.
+        for path in ["login", "refresh", "logout", "logout-all"] {
+            group.on(RouterPath(path), method: .options) { _, _ in Response(status: .noContent) }
+        }
     }
 
     // MARK: Login
