@@ -88,6 +88,8 @@ let package = Package(
         ),
         // System hiredis (libhiredis-dev, 0.14.1): its blocking calls run on one event-loop thread
         // per connection so they never occupy Swift's cooperative pool (docs/REDIS.md).
+        // SwiftPM drops hiredis.pc's `-D_FILE_OFFSET_BITS=64` with a "prohibited flag" warning;
+        // the define changes nothing on 64-bit Linux, where off_t is already 64 bits.
         .systemLibrary(
             name: "CHiredis",
             path: "Shared/CHiredis",
@@ -100,6 +102,7 @@ let package = Package(
                 "CHiredis",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Shared/Redis",
             swiftSettings: strict
@@ -112,7 +115,11 @@ let package = Package(
         ),
         .testTarget(
             name: "RedisTests",
-            dependencies: ["Redis"],
+            dependencies: [
+                "Redis",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/RedisTests",
             swiftSettings: strict
         ),

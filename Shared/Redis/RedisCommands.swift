@@ -84,7 +84,9 @@ extension RedisCommands {
     /// - Throws: `RedisError`.
     @discardableResult
     public func del(_ keys: [String]) async throws -> Int {
-        try await Int(integer(send(RedisCommand("DEL", keys.map { RedisArgument($0) })), for: "DEL"))
+        // Redis rejects DEL without keys; deleting nothing needs no round trip.
+        guard !keys.isEmpty else { return 0 }
+        return try await Int(integer(send(RedisCommand("DEL", keys.map { RedisArgument($0) })), for: "DEL"))
     }
 
     /// `INCR key`: adds one, starting from 0 for a missing key.
@@ -127,6 +129,7 @@ extension RedisCommands {
     /// - Returns: One entry per key, in order: its bytes, or `nil` when missing or not a string.
     /// - Throws: `RedisError`.
     public func mget(_ keys: [String]) async throws -> [[UInt8]?] {
+        guard !keys.isEmpty else { return [] }
         let reply = try await send(RedisCommand("MGET", keys.map { RedisArgument($0) }))
         guard let values = reply.array else { throw unexpected(reply, for: "MGET") }
         return try values.map { try optionalBytes($0, for: "MGET") }

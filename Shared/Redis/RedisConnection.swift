@@ -55,6 +55,8 @@ public actor RedisConnection: RedisCommands {
     private func withContext<Result>(
         for command: String, _ body: (HiredisContext) throws -> Result
     ) throws -> Result {
+        // The whole point of this actor: blocking calls happen on its own thread only.
+        assert(loop.inEventLoop, "a hiredis call off the connection's event loop")
         let context = try openContext(for: command)
         do {
             return try body(context)

@@ -64,6 +64,8 @@ struct CommandTests {
                 try await redis.set(key + "b", to: "b")
                 #expect(try await redis.del([key, key + "b", key + "missing"]) == 2)
                 #expect(try await redis.get(key) == nil)
+                #expect(try await redis.del([]) == 0)
+                #expect(try await redis.mget([]).isEmpty)
             }
         }
     }

@@ -16,7 +16,11 @@ struct PrivateRedis {
 
     /// Runs `body` with a started instance, and stops it afterwards whatever happens.
     static func with<Result>(_ body: (PrivateRedis) async throws -> Result) async throws -> Result {
-        let runDirectory = FileManager.default.temporaryDirectory
+        // Under TEST_RUN_DIR, test-env stops the instance even if this process dies first.
+        let base = ProcessInfo.processInfo.environment["TEST_RUN_DIR"].map {
+            URL(fileURLWithPath: $0)
+        }
+        let runDirectory = (base ?? FileManager.default.temporaryDirectory)
             .appendingPathComponent("redis-test-\(UInt64.random(in: .min ... .max))")
         try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
         let instance = try PrivateRedis(

@@ -29,6 +29,7 @@ enum TestRedis {
     }
 
     /// Runs `body` with a new client and closes it afterwards, also when `body` throws.
+    @discardableResult
     static func withClient<Result>(
         _ configuration: RedisConfiguration? = nil,
         _ body: (RedisClient) async throws -> Result
@@ -46,6 +47,7 @@ enum TestRedis {
 
     /// Runs `body` with a key name no other test uses, and deletes the key (and any key
     /// starting with it) afterwards.
+    @discardableResult
     static func withKey<Result>(
         _ client: RedisClient, _ body: (String) async throws -> Result
     ) async throws -> Result {

@@ -13,6 +13,7 @@ import Darwin
 /// blocks that thread until the server answers or the socket timeout fires. After any thrown
 /// error the context is unusable (hiredis keeps its error state), and the owner drops it.
 package final class HiredisContext {
+    /// Not private only so that `HiredisContext+Timing.swift` can time the bare C call.
     let context: UnsafeMutablePointer<redisContext>
 
     private init(_ context: UnsafeMutablePointer<redisContext>) {
