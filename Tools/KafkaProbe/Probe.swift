@@ -75,6 +75,8 @@ struct Probe {
         }
         try await measureIdle(what: "one consumer waiting")
 
+        // More than one client would mean a broker loss was seen (a spurious one, on a quiet run).
+        print("clients created: producer \(producer.clientsCreated), consumer \(consumer.clientsCreated)")
         await consumer.shutdown()
         await producer.shutdown()
         try? await admin.deleteTopics([topic])
