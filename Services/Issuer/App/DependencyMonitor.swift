@@ -44,13 +44,3 @@ final class DependencyMonitor: Service {
         }
     }
 }
-
-/// Closes the Redis client when the application stops (after the HTTP server).
-struct RedisClientService: Service {
-    let client: RedisClient
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        try? await client.close()
-    }
-}

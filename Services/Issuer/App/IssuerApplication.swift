@@ -82,7 +82,7 @@ enum IssuerApplication {
                 address: .hostname(settings.server.host, port: settings.server.port), serverName: "issuer"),
             // Stopped in reverse order after the server: the rotation and announcer first, then
             // the producer (flushing), the publisher, and Redis last.
-            services: [RedisClientService(client: redis), kafkaPublisher, producer, announcer, rotation, monitor],
+            services: [redis, kafkaPublisher, producer, announcer, rotation, monitor],
             logger: logger)
         return (app, components)
     }

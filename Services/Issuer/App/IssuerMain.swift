@@ -23,14 +23,23 @@ enum IssuerMain {
             FileHandle.standardError.write(Data("issuer: \(error)\n".utf8))
             exit(2)
         }
+        let users: SQLiteUserStore
         do {
-            let users = try await SQLiteUserStore.open(path: settings.userDatabase, logger: bootstrap.logger)
+            users = try await SQLiteUserStore.open(path: settings.userDatabase, logger: bootstrap.logger)
+        } catch {
+            bootstrap.logger.critical("cannot open the user store", metadata: ["error": "\(error)"])
+            exit(1)
+        }
+        do {
             let (app, _) = try await IssuerApplication.build(
                 settings: settings, users: users, registry: bootstrap.registry, logger: bootstrap.logger,
                 server: try bootstrap.httpServer())
             try await app.runService()
+            // SQLite connections must be closed before they are released.
+            await users.close()
         } catch {
             bootstrap.logger.critical("issuer stopped", metadata: ["error": "\(error)"])
+            await users.close()
             exit(1)
         }
     }
