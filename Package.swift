@@ -203,6 +203,7 @@ let package = Package(
             name: "IssuerTests",
             dependencies: [
                 "Issuer",
+                "Kafka",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
