@@ -80,6 +80,7 @@ struct AuthController: Sendable {
         guard let presented, let token = RefreshToken(presented: presented) else { throw Self.invalidGrant }
         let now = Date().timeIntervalSince1970
         let outcome = try await RedisCall.run { try await sessions.refresh(token, now: now) }
+        Self.countRefresh(outcome)
         switch outcome {
         case .rotated(let session, let successor), .replayed(let session, let successor):
             let access = try minter.mint(for: session, now: now)
@@ -148,6 +149,17 @@ struct AuthController: Sendable {
 
     private static var invalidGrant: APIError {
         APIError(.unauthorized, "invalid_grant", "the refresh token is missing, expired, revoked or spent")
+    }
+
+    private static func countRefresh(_ outcome: RefreshOutcome) {
+        let name =
+            switch outcome {
+            case .rotated: "rotated"
+            case .replayed: "replayed"
+            case .stolen: "reuse_detected"
+            case .invalid: "invalid_grant"
+            }
+        Counter(label: "issuer_refreshes_total", dimensions: [("outcome", name)]).increment()
     }
 
     private static func count(_ outcome: String) {

@@ -1,5 +1,6 @@
 import AuthEvents
 import Foundation
+import Metrics
 import Redis
 import ServiceKit
 
@@ -50,7 +51,17 @@ struct Revoker: Sendable {
         let event = AuthEvent.revocation(RevocationEvent(target: target, expiresAt: expiresAt, revokedAt: now)).encoded
         let lifetime = Duration.milliseconds(max(1, Int64(((expiresAt - now) * 1000).rounded(.up))))
         try await redis.set(Self.key(target), to: RedisArgument(event), expiration: lifetime)
-        await publisher.publish(topic: topic, key: Self.value(target), value: event, wait: deliveryWait)
+        let delivered = await publisher.publish(topic: topic, key: Self.value(target), value: event, wait: deliveryWait)
+        Counter(label: "issuer_revocations_total", dimensions: [("kind", Self.kind(target)), ("acknowledged", "\(delivered)")])
+            .increment()
+    }
+
+    private static func kind(_ target: RevocationEvent.Target) -> String {
+        switch target {
+        case .token: "jti"
+        case .session: "sid"
+        case .subject: "sub"
+        }
     }
 
     private static func value(_ target: RevocationEvent.Target) -> String {
