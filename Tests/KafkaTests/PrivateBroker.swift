@@ -40,31 +40,45 @@ struct PrivateBroker {
         environment["RUN_DIR"] = runDirectory
         environment["BROKER_PORT"] = "\(port)"
         process.environment = environment
-        let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+        let errors = Pipe()
+        process.standardError = errors
+        let (status, output) = try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<(Int32, String), any Error>) in
+            process.terminationHandler = { process in
+                // The script's servers do not inherit this pipe, so its end comes with the script's.
+                let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                continuation.resume(returning: (process.terminationStatus, output))
+            }
             do { try process.run() } catch { continuation.resume(throwing: error) }
         }
         guard status == 0 else {
-            throw TestSetupError("\(script) \(action) broker (port \(port)) exited \(status)")
+            throw TestSetupError("\(script) \(action) broker (port \(port)) exited \(status): \(output)")
         }
     }
 
-    /// A port that was free a moment ago: bind to port 0 and read what the kernel chose.
+    /// A port that was free a moment ago, below the ephemeral range: the clients' own
+    /// reconnection attempts take ephemeral ports, and one of them could hold the broker's port
+    /// while it restarts.
     private static func freePort() throws -> Int {
+        for _ in 0..<100 {
+            let port = Int.random(in: 20_000..<32_000)
+            if canBind(port) { return port }
+        }
+        throw TestSetupError("no free port found in 20000..<32000")
+    }
+
+    private static func canBind(_ port: Int) -> Bool {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socketFD >= 0 else { throw TestSetupError("socket() failed") }
+        guard socketFD >= 0 else { return false }
         defer { close(socketFD) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(socketFD, $0, length) == 0 && getsockname(socketFD, $0, &length) == 0
+                bind(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
-        guard bound else { throw TestSetupError("bind() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
