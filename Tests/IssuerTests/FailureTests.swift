@@ -12,11 +12,21 @@ struct FailureTests {
     func redisStopped() async throws {
         let script = try #require(TestEnvironment.servicesScript)
         try await withTemporaryDirectory { folder in
-            let port = Int.random(in: 20_000...29_999)
             // Under $TEST_RUN_DIR, so test-env stops it even if this test dies.
             let runDirectory = (ProcessInfo.processInfo.environment["TEST_RUN_DIR"] ?? folder) + "/issuer-" + uniqueName("redis")
-            let environment = ["RUN_DIR": runDirectory, "REDIS_PORT": String(port)]
-            try Self.run(script, ["start", "redis"], environment: environment)
+            // A random port below the ephemeral range; another test may have taken it, so retry.
+            var port = 0
+            var environment: [String: String] = [:]
+            for attempt in 1...5 {
+                port = Int.random(in: 20_000..<32_000)
+                environment = ["RUN_DIR": runDirectory, "REDIS_PORT": String(port)]
+                do {
+                    try Self.run(script, ["start", "redis"], environment: environment)
+                    break
+                } catch  where attempt < 5 {
+                    continue
+                }
+            }
             defer { try? Self.run(script, ["stop", "redis"], environment: environment) }
             let pid = try #require(
                 Int32(String(contentsOfFile: runDirectory + "/redis.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
