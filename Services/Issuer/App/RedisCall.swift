@@ -21,11 +21,14 @@ enum RedisCall {
             let work = Task {
                 do { once.finish(.success(try await body())) } catch { once.finish(.failure(error)) }
             }
-            Task {
+            let timer = Task {
                 try? await Task.sleep(for: deadline)
+                guard !Task.isCancelled else { return }
                 once.finish(.failure(APIError.unavailable("the session store is not answering")))
                 work.cancel()
             }
+            // Whichever way it ends, the other task is no longer needed.
+            once.onFinish { timer.cancel() }
         }
         switch result {
         case .success(let value): return value
@@ -37,15 +40,36 @@ enum RedisCall {
 
 /// Resumes a continuation exactly once, from whichever side finishes first.
 private final class Once<T: Sendable>: Sendable {
-    private let slot: Mutex<CheckedContinuation<Result<T, any Error>, Never>?>
+    private struct State {
+        var continuation: CheckedContinuation<Result<T, any Error>, Never>?
+        var finished = false
+        var cleanup: (@Sendable () -> Void)?
+    }
 
-    init(_ continuation: CheckedContinuation<Result<T, any Error>, Never>) { slot = Mutex(continuation) }
+    private let state: Mutex<State>
+
+    init(_ continuation: CheckedContinuation<Result<T, any Error>, Never>) { state = Mutex(State(continuation: continuation)) }
+
+    /// Runs `cleanup` once finished (at once if it already is).
+    func onFinish(_ cleanup: @escaping @Sendable () -> Void) {
+        let runNow = state.withLock { state -> Bool in
+            if state.finished { return true }
+            state.cleanup = cleanup
+            return false
+        }
+        if runNow { cleanup() }
+    }
 
     func finish(_ result: Result<T, any Error>) {
-        let continuation = slot.withLock { slot in
-            defer { slot = nil }
-            return slot
+        let (continuation, cleanup) = state.withLock { state in
+            defer {
+                state.continuation = nil
+                state.cleanup = nil
+                state.finished = true
+            }
+            return (state.continuation, state.cleanup)
         }
         continuation?.resume(returning: result)
+        cleanup?()
     }
 }
