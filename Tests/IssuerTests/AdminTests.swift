@@ -60,6 +60,16 @@ struct AdminTests {
         }
     }
 
+    @Test("The key set is re-announced every KEY_ANNOUNCE_INTERVAL")
+    func periodicAnnouncements() async throws {
+        try await withIssuer(["KEY_ANNOUNCE_INTERVAL": "300ms"]) { issuer in
+            let kid = try #require(issuer.components.keys.ring.timelines.first?.kid)
+            try await Task.sleep(for: .milliseconds(1500))
+            let announcements = issuer.recorder.all.filter { $0.topic == "test.auth.keys" && $0.key == kid && $0.delivered }
+            #expect(announcements.count >= 3)
+        }
+    }
+
     @Test("Discovery names the issuer and the JWKS")
     func discovery() async throws {
         try await withIssuer(["JWKS_URL": "http://127.0.0.1:9999/jwks.json"]) { issuer in

@@ -34,10 +34,12 @@ struct EventStreamTests {
     }
 
     /// The first message of `topic` (from its beginning) that matches, within 20 seconds.
-    static func firstMessage(topic: String, matching: @escaping @Sendable (KafkaMessage) -> Bool) async throws -> KafkaMessage? {
+    static func firstMessage(
+        topic: String, brokers: String = TestEnvironment.kafkaBrokers ?? "", matching: @escaping @Sendable (KafkaMessage) -> Bool
+    ) async throws -> KafkaMessage? {
         let consumer = try KafkaBroadcastConsumer(
             topic: topic, start: .beginning,
-            configuration: KafkaConsumerConfiguration(bootstrapServers: [TestEnvironment.kafkaBrokers!], clientID: "issuer-tests"),
+            configuration: KafkaConsumerConfiguration(bootstrapServers: [brokers], clientID: "issuer-tests"),
             logger: Logger(label: "issuer-tests"))
         let found = await withTaskGroup(of: KafkaMessage?.self) { group in
             group.addTask {

@@ -83,6 +83,42 @@ struct FailureTests {
         }
     }
 
+    @Test("Broker restarted empty: the issuer creates the topics again and re-announces its keys")
+    func brokerRestartedEmpty() async throws {
+        let script = try #require(TestEnvironment.servicesScript)
+        try await withTemporaryDirectory { folder in
+            let runDirectory = (ProcessInfo.processInfo.environment["TEST_RUN_DIR"] ?? folder) + "/issuer-" + uniqueName("broker")
+            var port = 0
+            var environment: [String: String] = [:]
+            for attempt in 1...5 {
+                port = Int.random(in: 20_000..<32_000)
+                environment = ["RUN_DIR": runDirectory, "BROKER_PORT": String(port)]
+                do {
+                    try Self.run(script, ["start", "broker"], environment: environment)
+                    break
+                } catch  where attempt < 5 {
+                    continue
+                }
+            }
+            defer { try? Self.run(script, ["stop", "broker"], environment: environment) }
+            let brokers = "127.0.0.1:\(port)"
+            let restart = environment
+            try await withIssuer(["KAFKA_BROKERS": brokers, "KEY_ANNOUNCE_INTERVAL": "1s"]) { issuer in
+                let kid = try #require(issuer.components.keys.ring.timelines.first?.kid)
+                func delivered() -> Int { issuer.recorder.all.filter { $0.key == kid && $0.delivered }.count }
+                for _ in 0..<100 where delivered() == 0 { try await Task.sleep(for: .milliseconds(100)) }
+                #expect(delivered() > 0)
+                try Self.run(script, ["restart", "broker"], environment: restart)
+                let before = delivered()
+                for _ in 0..<300 where delivered() <= before + 1 { try await Task.sleep(for: .milliseconds(100)) }
+                #expect(delivered() > before + 1)
+            }
+            // The new, empty broker has the keys topic again, with the key on it.
+            let message = try await EventStreamTests.firstMessage(topic: "test.auth.keys", brokers: brokers) { _ in true }
+            #expect(message != nil)
+        }
+    }
+
     static func run(_ script: String, _ arguments: [String], environment: [String: String]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: script)
