@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "redis-probe", targets: ["RedisProbe"]),
         .library(name: "Kafka", targets: ["Kafka"]),
         .executable(name: "kafka-probe", targets: ["KafkaProbe"]),
+        .executable(name: "issuer", targets: ["Issuer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -33,6 +34,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.4.0"),
     ],
     targets: [
         // System OpenSSL (libssl-dev): RSA and P-256 signing run about 2x faster there than in
@@ -170,6 +174,18 @@ let package = Package(
             path: "Tests/RedisTests",
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "AuthEventsTests",
+            dependencies: ["AuthEvents"],
+            path: "Tests/AuthEventsTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TokenCtlTests",
+            dependencies: ["TokenCtl"],
+            path: "Tests/TokenCtlTests",
+            swiftSettings: strict
+        ),
         // librdkafka >= 2.2.0 (the dev broker needs it): infra/dev/bootstrap builds 2.8.0 as a
         // static library and puts its rdkafka.pc first on PKG_CONFIG_PATH (docs/KAFKA.md).
         .systemLibrary(
@@ -207,18 +223,6 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "AuthEventsTests",
-            dependencies: ["AuthEvents"],
-            path: "Tests/AuthEventsTests",
-            swiftSettings: strict
-        ),
-        .testTarget(
-            name: "TokenCtlTests",
-            dependencies: ["TokenCtl"],
-            path: "Tests/TokenCtlTests",
-            swiftSettings: strict
-        ),
-        .testTarget(
             name: "EndToEndTests",
             path: "Tests/EndToEndTests",
             swiftSettings: strict
@@ -227,6 +231,40 @@ let package = Package(
             name: "TokenKitTests",
             dependencies: ["TokenKit"],
             path: "Tests/TokenKitTests",
+            swiftSettings: strict
+        ),
+        // The issuer: login, refresh sessions, signing keys and revocations (docs/ISSUER.md).
+        .executableTarget(
+            name: "Issuer",
+            dependencies: [
+                "TokenKit",
+                "AuthEvents",
+                "ServiceKit",
+                "Redis",
+                "Kafka",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Services/Issuer",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "IssuerTests",
+            dependencies: [
+                "Issuer",
+                "Kafka",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Tests/IssuerTests",
             swiftSettings: strict
         ),
     ]

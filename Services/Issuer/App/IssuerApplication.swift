@@ -1,0 +1,127 @@
+import AuthEvents
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import Kafka
+import Logging
+import Prometheus
+import Redis
+import ServiceKit
+import ServiceLifecycle
+import TokenKit
+
+/// Everything the issuer is made of, built from its settings (tests reach into it).
+struct IssuerComponents: Sendable {
+    let settings: IssuerSettings
+    let keys: SigningKeys
+    let sessions: SessionStore
+    let limiter: LoginRateLimiter
+    let revoker: Revoker
+    let redis: RedisClient
+    let publisher: EventPublisher
+    let announcer: KeyAnnouncer
+    let readiness: Readiness
+    let users: any UserStore
+    let hasher: PasswordHasher
+    let verifier: AccessTokenVerifier
+}
+
+enum IssuerApplication {
+    /// Builds the issuer: stores, keys, event publishing, routes and background services.
+    /// - Parameters:
+    ///   - users: the user store (the SQLite one in production).
+    ///   - publisher: wraps the Kafka publisher, for tests that watch deliveries.
+    /// - Throws: when the keystore, Redis URL or Kafka configuration cannot be used.
+    static func build(
+        settings: IssuerSettings, users: any UserStore, registry: PrometheusCollectorRegistry, logger: Logger,
+        server: HTTPServerBuilder = .http1(),
+        wrapPublisher: @Sendable (EventPublisher) -> any EventPublishing = { $0 }
+    ) async throws -> (some ApplicationProtocol, IssuerComponents) {
+        let readiness = Readiness()
+        readiness.require("keys", reason: "keystore not loaded")
+        let keys = try await SigningKeys.open(
+            store: KeyStore(directory: settings.keystoreDirectory), algorithm: settings.signingAlgorithm,
+            publishLead: settings.keyPublishLead, retention: settings.keyRetention, now: Date().timeIntervalSince1970)
+        readiness.satisfy("keys")
+
+        let redis = try RedisClient(configuration: RedisConfiguration(url: settings.redisURL))
+        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: settings.kafkaBrokers, clientID: "issuer")
+        producerConfiguration.messageTimeout = .seconds(10)
+        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+        var adminConfiguration = KafkaAdminConfiguration(bootstrapServers: settings.kafkaBrokers, clientID: "issuer-admin")
+        adminConfiguration.operationTimeout = .seconds(5)
+        let kafkaPublisher = EventPublisher(
+            producer: producer, admin: KafkaAdmin(configuration: adminConfiguration, logger: logger),
+            topics: [settings.keysTopic, settings.revocationsTopic], logger: logger)
+        let publisher = wrapPublisher(kafkaPublisher)
+        let announcer = KeyAnnouncer(
+            keys: keys, publisher: publisher, topic: settings.keysTopic, issuer: settings.issuerURL,
+            interval: settings.keyAnnounceInterval, logger: logger)
+        let rotation = KeyRotationService(keys: keys, announcer: announcer, interval: settings.keyRotationInterval, logger: logger)
+        let monitor = DependencyMonitor(readiness: readiness, redis: redis, publisher: kafkaPublisher, logger: logger)
+
+        let hasher = try await PasswordHasher.make(cost: settings.bcryptCost)
+        let policy = try ValidationPolicy(issuer: settings.issuerURL, audience: settings.audience, leeway: settings.leeway.seconds)
+        let verifier = AccessTokenVerifier(policy: policy, keys: keys.directory, cacheCapacity: 10_000)
+        let components = IssuerComponents(
+            settings: settings, keys: keys,
+            sessions: SessionStore(
+                redis: redis, idleLifetime: settings.refreshTokenTTL, maximumAge: settings.sessionMaxAge,
+                reuseGrace: settings.refreshReuseGrace),
+            limiter: LoginRateLimiter(redis: redis, limit: settings.loginRateLimit, window: settings.loginRateWindow),
+            revoker: Revoker(
+                redis: redis, publisher: publisher, topic: settings.revocationsTopic, accessTokenTTL: settings.accessTokenTTL,
+                leeway: settings.leeway, deliveryWait: .milliseconds(250)),
+            redis: redis, publisher: kafkaPublisher, announcer: announcer, readiness: readiness, users: users, hasher: hasher,
+            verifier: verifier)
+
+        let router = buildRouter(components, registry: registry)
+        let app = Application(
+            router: router, server: server,
+            configuration: ApplicationConfiguration(
+                address: .hostname(settings.server.host, port: settings.server.port), serverName: "issuer"),
+            // Stopped in reverse order after the server: the rotation and announcer first, then
+            // the producer (flushing), the publisher, and Redis last.
+            services: [redis, kafkaPublisher, producer, announcer, rotation, monitor],
+            logger: logger)
+        return (app, components)
+    }
+
+    static func buildRouter(_ components: IssuerComponents, registry: PrometheusCollectorRegistry) -> Router<IssuerRequestContext> {
+        let settings = components.settings
+        let router = Router(context: IssuerRequestContext.self)
+        OperationalRoutes<IssuerRequestContext>(readiness: components.readiness, registry: registry).addRoutes(to: router)
+        DiscoveryController(issuer: settings.issuerURL, jwksURL: settings.jwksURL).addRoutes(to: router)
+
+        let challenge = BearerChallenge(realm: settings.issuerURL)
+        let bearer = BearerMiddlewares(
+            verify: BearerAuthMiddleware<IssuerRequestContext>(verifier: components.verifier, challenge: challenge),
+            notRevoked: RevokedTokenGuard<IssuerRequestContext>(redis: components.redis, challenge: challenge))
+        AuthController(
+            users: components.users, hasher: components.hasher, limiter: components.limiter, sessions: components.sessions,
+            revoker: components.revoker,
+            minter: TokenMinter(
+                keys: components.keys, issuer: settings.issuerURL, audience: settings.audience, lifetime: settings.accessTokenTTL),
+            csrf: CSRFGuard(allowedOrigins: settings.allowedOrigins), verifier: components.verifier,
+            trustedProxies: settings.trustedProxies
+        ).addRoutes(
+            to: router.group("auth").add(middleware: AllowedOriginsCORS(allowedOrigins: settings.allowedOrigins)), bearer: bearer)
+        AdminController(keys: components.keys, announcer: components.announcer).addRoutes(
+            to: router.group("admin").add(middleware: bearer).add(
+                middleware: RoleRequirement<IssuerRequestContext>("admin", challenge: challenge)))
+        return router
+    }
+}
+
+/// Bearer verification followed by the revocation check, as one middleware.
+struct BearerMiddlewares: RouterMiddleware {
+    typealias Context = IssuerRequestContext
+    let verify: BearerAuthMiddleware<IssuerRequestContext>
+    let notRevoked: RevokedTokenGuard<IssuerRequestContext>
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        try await verify.handle(request, context: context) { request, context in
+            try await notRevoked.handle(request, context: context, next: next)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceKit
+
+/// `issuer` serves; `issuer user add NAME --role R…` adds a user (docs/ISSUER.md).
+@main
+enum IssuerMain {
+    static let summary =
+        "authenticates users, signs access tokens, rotates signing keys, keeps refresh sessions, announces key and revocation events. "
+        + "Also: issuer user add NAME --role ROLE [--role ROLE…] (password on stdin)."
+
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "user" {
+            exit(await UserCommand.run(Array(arguments.dropFirst())))
+        }
+        let bootstrap = ServiceBootstrap.start(program: "issuer", summary: summary, defaultPort: 8080, settings: IssuerSettings.declared)
+        let settings: IssuerSettings
+        do {
+            settings = try IssuerSettings(bootstrap.settings)
+        } catch {
+            FileHandle.standardError.write(Data("issuer: \(error)\n".utf8))
+            exit(2)
+        }
+        let users: SQLiteUserStore
+        do {
+            users = try await SQLiteUserStore.open(path: settings.userDatabase, logger: bootstrap.logger)
+        } catch {
+            bootstrap.logger.critical("cannot open the user store", metadata: ["error": "\(error)"])
+            exit(1)
+        }
+        do {
+            let (app, _) = try await IssuerApplication.build(
+                settings: settings, users: users, registry: bootstrap.registry, logger: bootstrap.logger,
+                server: try bootstrap.httpServer())
+            try await app.runService()
+            // SQLite connections must be closed before they are released.
+            await users.close()
+        } catch {
+            bootstrap.logger.critical("issuer stopped", metadata: ["error": "\(error)"])
+            await users.close()
+            exit(1)
+        }
+    }
+}

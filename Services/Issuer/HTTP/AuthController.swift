@@ -1,0 +1,168 @@
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import ServiceKit
+import TokenKit
+
+/// `POST /auth/login`, `/auth/refresh`, `/auth/logout` and `/auth/logout-all`
+/// (CONTRACT.md "Issuer HTTP"; flows in docs/ISSUER.md).
+struct AuthController: Sendable {
+    let users: any UserStore
+    let hasher: PasswordHasher
+    let limiter: LoginRateLimiter
+    let sessions: SessionStore
+    let revoker: Revoker
+    let minter: TokenMinter
+    let csrf: CSRFGuard
+    /// The issuer's own verifier over its own published keys (logout's Bearer token).
+    let verifier: AccessTokenVerifier
+    let trustedProxies: Set<String>
+
+    func addRoutes(to group: RouterGroup<IssuerRequestContext>, bearer: BearerMiddlewares) {
+        group.post("login") { request, context in try await login(request, context: context) }
+        group.post("refresh") { request, context in try await refresh(request, context: context) }
+        group.post("logout") { request, _ in try await logout(request) }
+        group.group("logout-all").add(middleware: bearer).post { _, context in try await logoutAll(context) }
+        // Preflights: answered by AllowedOriginsCORS for allowed origins, bare 204 otherwise.
+        for path in ["login", "refresh", "logout", "logout-all"] {
+            group.on(RouterPath(path), method: .options) { _, _ in Response(status: .noContent) }
+        }
+    }
+
+    // MARK: Login
+
+    func login(_ request: Request, context: IssuerRequestContext) async throws -> Response {
+        guard let body = try await RequestReading.jsonObject(request) else { throw APIError.invalidRequest("a JSON body is required") }
+        let username = try RequestReading.string(body, "username", maximum: 256)
+        let password = try RequestReading.string(body, "password", maximum: 1024)
+        let inBody = try RequestReading.flag(body, "refresh_token_in_body")
+        let address = RequestReading.clientAddress(
+            request, peer: context.remoteAddress?.ipAddress, trustedProxies: trustedProxies)
+
+        if let wait = try await RedisCall.run({ try await limiter.blockedFor(username: username, address: address) }) {
+            Self.count("rate_limited")
+            throw APIError(
+                .tooManyRequests, "rate_limited", "too many failed logins; try again later",
+                headers: [.retryAfter: String(max(1, Int(wait.seconds.rounded(.up))))])
+        }
+        let user: User?
+        do {
+            user = try await users.user(named: username)
+        } catch {
+            context.logger.error("user store failed", metadata: ["error": "\(error)"])
+            throw APIError.unavailable("the user store is unavailable")
+        }
+        // Unknown users are checked against a dummy hash of the same cost: same answer, same time.
+        guard try await hasher.verify(password, against: user?.passwordHash), let user else {
+            try await RedisCall.run { try await limiter.recordFailure(username: username, address: address) }
+            Self.count("invalid_credentials")
+            context.logger.info("login refused")
+            throw APIError(.unauthorized, "invalid_credentials", "the username or password is wrong")
+        }
+        let now = Date().timeIntervalSince1970
+        let (session, refreshToken) = try await RedisCall.run {
+            try await limiter.recordSuccess(username: username)
+            return try await sessions.create(subject: user.username, roles: user.roles, now: now)
+        }
+        let access = try minter.mint(for: session, now: now)
+        Self.count("ok")
+        context.logger.info("login", metadata: ["sub": "\(user.username)", "sid": "\(session.id)"])
+        return TokenResponse.make(
+            accessToken: access.token, expiresIn: access.expiresIn, refresh: refreshToken,
+            cookieMaxAge: sessions.cookieLifetime(of: session, now: now), inBody: inBody)
+    }
+
+    // MARK: Refresh
+
+    func refresh(_ request: Request, context: IssuerRequestContext) async throws -> Response {
+        let (presented, inBody) = try await presentedRefreshToken(request)
+        guard let presented, let token = RefreshToken(presented: presented) else { throw Self.invalidGrant }
+        let now = Date().timeIntervalSince1970
+        let outcome = try await RedisCall.run { try await sessions.refresh(token, now: now) }
+        Self.countRefresh(outcome)
+        switch outcome {
+        case .rotated(let session, let successor), .replayed(let session, let successor):
+            let access = try minter.mint(for: session, now: now)
+            return TokenResponse.make(
+                accessToken: access.token, expiresIn: access.expiresIn, refresh: successor,
+                cookieMaxAge: sessions.cookieLifetime(of: session, now: now), inBody: inBody)
+        case .stolen(let session):
+            // Reuse after the grace window: the family is revoked in Redis by the script; every
+            // access token of the session is refused from now on.
+            try await RedisCall.run { try await revoker.revokeSession(id: session.id, now: now) }
+            context.logger.warning("refresh token reuse: session revoked", metadata: ["sid": "\(session.id)"])
+            throw Self.invalidGrant
+        case .invalid:
+            throw Self.invalidGrant
+        }
+    }
+
+    /// The refresh token from the JSON body (`{"refresh_token": …}`, non-browser clients, no
+    /// cookie involved so no CSRF check), or else from the cookie after the CSRF checks.
+    /// On logout (`cookieOptional`) the CSRF checks apply only when the cookie is sent: a
+    /// Bearer-only logout carries no ambient credential.
+    private func presentedRefreshToken(_ request: Request, cookieOptional: Bool = false) async throws -> (String?, inBody: Bool) {
+        if let body = try await RequestReading.jsonObject(request, optional: true), body["refresh_token"] != nil {
+            return (try RequestReading.string(body, "refresh_token", maximum: 128), true)
+        }
+        let cookie = RequestReading.refreshCookie(request)
+        if cookie != nil || !cookieOptional { try csrf.check(request) }
+        return (cookie, false)
+    }
+
+    // MARK: Logout
+
+    func logout(_ request: Request) async throws -> Response {
+        let (presented, _) = try await presentedRefreshToken(request, cookieOptional: true)
+        let bearer = RequestReading.bearerToken(request).flatMap { try? verifier.verify($0) }
+        let now = Date().timeIntervalSince1970
+        try await RedisCall.run {
+            var sids = Set<String>()
+            if let presented, let token = RefreshToken(presented: presented), let sid = try await sessions.sessionID(of: token) {
+                sids.insert(sid)
+            }
+            if let bearer {
+                sids.insert(bearer.sessionID)
+                try await revoker.revokeToken(id: bearer.tokenID, expiresAt: bearer.expiresAt, now: now)
+            }
+            // A sid revocation is written even for a session that is already dead: harmless, and
+            // it covers access tokens of that session still in flight.
+            for sid in sids {
+                try await sessions.revoke(sessionID: sid, now: now)
+                try await revoker.revokeSession(id: sid, now: now)
+            }
+        }
+        return Response(status: .noContent, headers: [.setCookie: TokenResponse.clearedCookie, .cacheControl: "no-store"])
+    }
+
+    func logoutAll(_ context: IssuerRequestContext) async throws -> Response {
+        guard let identity = context.identity else { throw APIError(.unauthorized, "invalid_token", "a bearer token is required") }
+        let now = Date().timeIntervalSince1970
+        try await RedisCall.run {
+            _ = try await sessions.revokeAll(subject: identity.subject, now: now)
+            try await revoker.revokeSubject(identity.subject, now: now)
+        }
+        context.logger.info("logout-all", metadata: ["sub": "\(identity.subject)"])
+        return Response(status: .noContent, headers: [.setCookie: TokenResponse.clearedCookie, .cacheControl: "no-store"])
+    }
+
+    private static var invalidGrant: APIError {
+        APIError(.unauthorized, "invalid_grant", "the refresh token is missing, expired, revoked or spent")
+    }
+
+    private static func countRefresh(_ outcome: RefreshOutcome) {
+        let name =
+            switch outcome {
+            case .rotated: "rotated"
+            case .replayed: "replayed"
+            case .stolen: "reuse_detected"
+            case .invalid: "invalid_grant"
+            }
+        Counter(label: "issuer_refreshes_total", dimensions: [("outcome", name)]).increment()
+    }
+
+    private static func count(_ outcome: String) {
+        Counter(label: "issuer_logins_total", dimensions: [("outcome", outcome)]).increment()
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Rotates the signing key every `KEY_ROTATION_INTERVAL` (measured from when the newest key
+/// started signing, so the schedule survives restarts) and removes keys whose last token has
+/// expired. A new key is published at once and signs after `KEY_PUBLISH_LEAD` (``KeyRing``).
+final class KeyRotationService: Service {
+    private let keys: SigningKeys
+    private let announcer: KeyAnnouncer
+    private let interval: Duration
+    private let logger: Logger
+    private static let tick = Duration.seconds(1)
+
+    init(keys: SigningKeys, announcer: KeyAnnouncer, interval: Duration, logger: Logger) {
+        self.keys = keys
+        self.announcer = announcer
+        self.interval = interval
+        self.logger = logger
+    }
+
+    func run() async throws {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            await step(now: Date().timeIntervalSince1970)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: Self.tick) }
+        }
+    }
+
+    /// One check: remove expired keys, rotate when due.
+    func step(now: Double) async {
+        do {
+            let removed = try keys.prune(now: now)
+            if !removed.isEmpty {
+                logger.info("signing keys removed", metadata: ["kids": "\(removed.joined(separator: ","))"])
+                announcer.keysChanged()
+            }
+            if isRotationDue(now: now) {
+                let kid = try await keys.rotate(now: now)
+                logger.info("scheduled key rotation", metadata: ["next_kid": "\(kid)"])
+                announcer.keysChanged()
+            }
+        } catch {
+            logger.error("key maintenance failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Due when the newest key has been signing for a whole interval (a key still waiting for
+    /// its publish lead means a rotation is already under way).
+    private func isRotationDue(now: Double) -> Bool {
+        guard let newest = keys.ring.timelines.last else { return true }
+        return now >= newest.activatesAt + interval.seconds
+    }
+}

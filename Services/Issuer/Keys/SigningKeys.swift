@@ -1,0 +1,117 @@
+import AuthEvents
+import Foundation
+import NIOPosix
+import Synchronization
+import TokenKit
+
+/// The issuer's signing keys: the ``KeyRing`` (which key signs when) with the private keys it
+/// names, persisted in the ``KeyStore`` on every change.
+///
+/// It also feeds the issuer's own ``KeyDirectory`` (the public halves of every published key),
+/// which the issuer uses to verify the access tokens it receives on logout, logout-all and the
+/// admin routes.
+final class SigningKeys: Sendable {
+    private struct State {
+        var ring: KeyRing
+        var signers: [String: AccessTokenSigner]
+    }
+
+    private let state: Mutex<State>
+    private let store: KeyStore
+    private let algorithm: SignatureAlgorithm
+    /// The public keys of every published key, for the issuer's own verifier.
+    let directory = KeyDirectory()
+
+    private init(ring: KeyRing, keys: [SigningKey], store: KeyStore, algorithm: SignatureAlgorithm) throws {
+        self.state = Mutex(State(ring: ring, signers: Dictionary(uniqueKeysWithValues: keys.map { ($0.kid, AccessTokenSigner(key: $0)) })))
+        self.store = store
+        self.algorithm = algorithm
+        try publishDirectory()
+    }
+
+    /// Opens the keystore: loads the ring and its private keys, or creates a first key that
+    /// signs at once. Keys already past their removal are dropped (and their files deleted).
+    /// - Throws: ``KeyStoreError`` or a crypto or file error; the issuer does not start then.
+    static func open(
+        store: KeyStore, algorithm: SignatureAlgorithm, publishLead: Duration, retention: Duration, now: Double
+    ) async throws -> SigningKeys {
+        try store.prepare()
+        if var ring = try store.loadRing() {
+            ring.publishLead = publishLead.seconds
+            ring.retention = retention.seconds
+            for kid in ring.prune(now: now) { store.deleteKey(kid) }
+            let keys = try ring.timelines.map { try store.loadKey($0.kid) }
+            try store.saveRing(ring)
+            return try SigningKeys(ring: ring, keys: keys, store: store, algorithm: algorithm)
+        }
+        let first = try await generate(algorithm)
+        try store.saveKey(first)
+        let ring = KeyRing(firstKid: first.kid, now: now, publishLead: publishLead.seconds, retention: retention.seconds)
+        try store.saveRing(ring)
+        return try SigningKeys(ring: ring, keys: [first], store: store, algorithm: algorithm)
+    }
+
+    /// Key generation (RSA takes a while) runs on NIO's thread pool, off the cooperative pool.
+    private static func generate(_ algorithm: SignatureAlgorithm) async throws -> SigningKey {
+        try await NIOThreadPool.singleton.runIfActive { try SigningKey.generate(algorithm) }
+    }
+
+    /// The signer of the key that is current at `now`.
+    func signer(at now: Double) -> AccessTokenSigner? {
+        state.withLock { state in state.ring.signingKid(at: now).flatMap { state.signers[$0] } }
+    }
+
+    /// The ring as it is now.
+    var ring: KeyRing { state.withLock { $0.ring } }
+
+    /// Starts a rotation: a new key is created, saved, published at once, and signs after the
+    /// publish lead. - Returns: the new key's kid.
+    /// - Throws: a crypto or file error; nothing changes then.
+    func rotate(now: Double) async throws -> String {
+        let key = try await Self.generate(algorithm)
+        try store.saveKey(key)
+        try state.withLock { state in
+            var ring = state.ring
+            ring.rotate(to: key.kid, now: now)
+            try store.saveRing(ring)
+            state.ring = ring
+            state.signers[key.kid] = AccessTokenSigner(key: key)
+        }
+        try publishDirectory()
+        return key.kid
+    }
+
+    /// Drops keys whose last token has expired and deletes their private files.
+    /// - Returns: the kids removed.
+    /// - Throws: a file error when the ring cannot be saved (the keys stay then).
+    func prune(now: Double) throws -> [String] {
+        let removed = try state.withLock { state -> [String] in
+            var ring = state.ring
+            let removed = ring.prune(now: now)
+            guard !removed.isEmpty else { return [] }
+            try store.saveRing(ring)
+            state.ring = ring
+            for kid in removed { state.signers[kid] = nil }
+            return removed
+        }
+        for kid in removed { store.deleteKey(kid) }
+        if !removed.isEmpty { try publishDirectory() }
+        return removed
+    }
+
+    /// One `key` event for every live key, to announce on the keys topic.
+    func announcements(issuer: String, now: Double) -> [KeyEvent] {
+        state.withLock { state in
+            state.ring.timelines.compactMap { timeline in
+                state.signers[timeline.kid].map {
+                    KeyEvent(key: $0.key.verificationKey, timeline: timeline, issuer: issuer, announcedAt: now)
+                }
+            }
+        }
+    }
+
+    private func publishDirectory() throws {
+        let keys = state.withLock { state in state.ring.timelines.compactMap { state.signers[$0.kid]?.key.verificationKey } }
+        directory.replace(with: try KeySet(keys))
+    }
+}
