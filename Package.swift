@@ -168,6 +168,7 @@ let package = Package(
             name: "RedisTests",
             dependencies: [
                 "Redis",
+                "TestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -222,8 +223,15 @@ let package = Package(
             path: "Tests/KafkaTests",
             swiftSettings: strict
         ),
+        // Helpers shared by the test targets that start scripts and servers.
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "EndToEndTests",
+            dependencies: ["TestSupport"],
             path: "Tests/EndToEndTests",
             swiftSettings: strict
         ),

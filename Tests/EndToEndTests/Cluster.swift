@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -27,13 +28,7 @@ enum Cluster {
     /// Runs the cluster script (`stop APP`, `start APP`, `restart APP`) or the services script.
     @discardableResult
     static func script(_ path: String, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try spawnAndWait([path] + arguments)
     }
 
     static func cluster(_ arguments: String...) throws {

@@ -1,4 +1,6 @@
 import Foundation
+import TestSupport
+import TestSupport
 import Redis
 
 /// A redis-server of a test's own, started with `infra/dev/services` on a free port, so a
@@ -53,15 +55,13 @@ struct PrivateRedis {
 
     /// `infra/dev/services ACTION redis` for this instance.
     ///
-    /// Spawned with posix_spawn and an empty signal mask rather than Foundation's `Process`:
-    /// on Linux the latter leaves most signals blocked in the child, so the daemonised
-    /// redis-server ignored SIGTERM, and its `waitUntilExit` hung in these tests.
+    /// Spawned with TestSupport's `spawnAndWait` (posix_spawn, default signal handling).
     func services(_ action: String) throws {
         let arguments = [script, action, "redis"]
         var environment = ProcessInfo.processInfo.environment
         environment["RUN_DIR"] = runDirectory.path
         environment["REDIS_PORT"] = String(port)
-        let status = try spawnAndWait(arguments, environment: environment.map { "\($0)=\($1)" })
+        let status = try spawnAndWait(arguments, environment: environment)
         guard status == 0 else { throw ScriptFailed(arguments: [action, "redis"], status: status) }
     }
 
@@ -75,52 +75,4 @@ struct PrivateRedis {
         }
         guard kill(pid, signal) == 0 else { throw ScriptFailed(arguments: ["kill"], status: errno) }
     }
-}
-
-/// A loopback TCP port nobody listens on right now: bound to port 0, read back, released.
-func freePort() throws -> Int {
-    let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(socketFD) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let status = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-            bind(socketFD, address, length) == 0 ? getsockname(socketFD, address, &length) : -1
-        }
-    }
-    guard status == 0 else { throw PrivateRedis.ScriptFailed(arguments: ["bind"], status: errno) }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
-/// Runs a program to completion with default signal handling; returns its exit status.
-private func spawnAndWait(_ arguments: [String], environment: [String]) throws -> Int32 {
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var noSignals = sigset_t()
-    sigemptyset(&noSignals)
-    var allSignals = sigset_t()
-    sigfillset(&allSignals)
-    posix_spawnattr_setsigmask(&attributes, &noSignals)
-    posix_spawnattr_setsigdefault(&attributes, &allSignals)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-    func cStrings(_ strings: [String]) -> [UnsafeMutablePointer<CChar>?] {
-        strings.map { strdup($0) } + [nil]
-    }
-    let argv = cStrings(arguments)
-    let envp = cStrings(environment)
-    defer { (argv + envp).forEach { free($0) } }
-    var pid = pid_t()
-    let spawned = posix_spawn(&pid, arguments[0], nil, &attributes, argv, envp)
-    guard spawned == 0 else { throw PrivateRedis.ScriptFailed(arguments: arguments, status: spawned) }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 {
-        guard errno == EINTR else { throw PrivateRedis.ScriptFailed(arguments: ["waitpid"], status: errno) }
-    }
-    // WIFEXITED / WEXITSTATUS are macros Swift cannot import.
-    return status & 0x7f == 0 ? (status >> 8) & 0xff : -1
 }
