@@ -27,7 +27,10 @@ struct FailureTests {
                     continue
                 }
             }
-            defer { try? Self.run(script, ["stop", "redis"], environment: environment) }
+            defer {
+                try? Self.run(script, ["stop", "redis"], environment: environment)
+                try? FileManager.default.removeItem(atPath: runDirectory)
+            }
             let pid = try #require(
                 Int32(String(contentsOfFile: runDirectory + "/redis.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
             let name = uniqueName("mona")
@@ -100,7 +103,10 @@ struct FailureTests {
                     continue
                 }
             }
-            defer { try? Self.run(script, ["stop", "broker"], environment: environment) }
+            defer {
+                try? Self.run(script, ["stop", "broker"], environment: environment)
+                try? FileManager.default.removeItem(atPath: runDirectory)
+            }
             let brokers = "127.0.0.1:\(port)"
             let restart = environment
             try await withIssuer(["KAFKA_BROKERS": brokers, "KEY_ANNOUNCE_INTERVAL": "1s"]) { issuer in

@@ -40,7 +40,7 @@ struct AuthController: Sendable {
         let address = RequestReading.clientAddress(
             request, peer: context.remoteAddress?.ipAddress, trustedProxies: trustedProxies)
 
-        if let wait = try await RedisCall.run({ try await limiter.blockedFor(username: username, address: address) }) {
+        if let wait = try await RedisCall.run({ try await limiter.attempt(username: username, address: address) }) {
             Self.count("rate_limited")
             throw APIError(
                 .tooManyRequests, "rate_limited", "too many failed logins; try again later",
@@ -55,14 +55,14 @@ struct AuthController: Sendable {
         }
         // Unknown users are checked against a dummy hash of the same cost: same answer, same time.
         guard try await hasher.verify(password, against: user?.passwordHash), let user else {
-            try await RedisCall.run { try await limiter.recordFailure(username: username, address: address) }
+            // The attempt is already counted.
             Self.count("invalid_credentials")
             context.logger.info("login refused")
             throw APIError(.unauthorized, "invalid_credentials", "the username or password is wrong")
         }
         let now = Date().timeIntervalSince1970
         let (session, refreshToken) = try await RedisCall.run {
-            try await limiter.recordSuccess(username: username)
+            try await limiter.recordSuccess(username: username, address: address)
             return try await sessions.create(subject: user.username, roles: user.roles, now: now)
         }
         let access = try minter.mint(for: session, now: now)

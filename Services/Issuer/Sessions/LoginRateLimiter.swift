@@ -6,8 +6,10 @@ import ServiceKit
 /// Failed-login counters in Redis, per username and per client address: after `limit`
 /// failures within `window` for either, logins answer 429 until that window ends.
 ///
-/// Fixed windows (INCR, with the expiry set by the first failure, in one script). The
-/// username is stored only as its SHA-256, so Redis never holds names people mistyped.
+/// Fixed windows (INCR, with the expiry set by the first attempt). Each attempt is counted
+/// before the password is checked, in the same script that checks the limit, so concurrent
+/// guesses cannot slip past it; a success takes its count back. The username is stored only
+/// as its SHA-256, so Redis never holds names people mistyped.
 struct LoginRateLimiter: Sendable {
     let redis: RedisClient
     /// Failures allowed per window (`LOGIN_RATE_LIMIT`).
@@ -21,27 +23,22 @@ struct LoginRateLimiter: Sendable {
 
     static func addressKey(_ address: String) -> String { "ratelimit:login:addr:\(address)" }
 
-    /// How long the caller must wait, or nil when it may try.
+    /// Takes one attempt for the username and the address.
+    /// - Returns: how long the caller must wait when either is at the limit (nothing is counted
+    ///   then), or nil when the attempt was counted and the password may be checked.
     /// - Throws: `RedisError`.
-    func blockedFor(username: String, address: String) async throws -> Duration? {
+    func attempt(username: String, address: String) async throws -> Duration? {
         let reply = try await redis.evaluate(
-            SessionScripts.blockedFor, keys: [Self.usernameKey(username), Self.addressKey(address)], arguments: [RedisArgument(limit)])
+            SessionScripts.attempt, keys: [Self.usernameKey(username), Self.addressKey(address)],
+            arguments: [RedisArgument(limit), RedisArgument(SessionStore.milliseconds(window))])
         guard let milliseconds = reply.integer, milliseconds > 0 else { return nil }
         return .milliseconds(milliseconds)
     }
 
-    /// Counts one failed attempt for both.
+    /// A successful login clears the username's counter and gives the attempt back to the
+    /// address (one address guessing many names stays limited by its failures).
     /// - Throws: `RedisError`.
-    func recordFailure(username: String, address: String) async throws {
-        try await redis.evaluate(
-            SessionScripts.countFailure, keys: [Self.usernameKey(username), Self.addressKey(address)],
-            arguments: [RedisArgument(SessionStore.milliseconds(window))])
-    }
-
-    /// A successful login clears the username's counter (not the address's: one address
-    /// guessing many names stays limited).
-    /// - Throws: `RedisError`.
-    func recordSuccess(username: String) async throws {
-        try await redis.del([Self.usernameKey(username)])
+    func recordSuccess(username: String, address: String) async throws {
+        try await redis.evaluate(SessionScripts.succeeded, keys: [Self.usernameKey(username), Self.addressKey(address)])
     }
 }

@@ -65,29 +65,36 @@ enum SessionScripts {
         return sub
         """)
 
-    /// Counts a failed login for each key, starting a window on the first failure.
-    /// KEYS: counters. ARGV: window (ms).
-    static let countFailure = RedisScript(
+    /// Takes one login attempt against every counter, atomically: if any counter is at the limit,
+    /// nothing changes and the longest wait (ms) is returned; otherwise every counter counts the
+    /// attempt (the first one starts its window) and 0 is returned. Counting before the password
+    /// check means parallel guesses can never exceed the limit. KEYS: counters. ARGV: limit,
+    /// window (ms).
+    static let attempt = RedisScript(
         """
-        for i = 1, #KEYS do
-          if redis.call('INCR', KEYS[i]) == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
-        end
-        return 1
-        """)
-
-    /// The longest wait (ms) among the counters at or over the limit; 0 when none is.
-    /// KEYS: counters. ARGV: limit.
-    static let blockedFor = RedisScript(
-        """
+        local limit = tonumber(ARGV[1])
         local wait = 0
         for i = 1, #KEYS do
           local count = tonumber(redis.call('GET', KEYS[i]) or '0')
-          if count >= tonumber(ARGV[1]) then
+          if count >= limit then
             local ttl = redis.call('PTTL', KEYS[i])
             if ttl < 0 then ttl = 1000 end
             if ttl > wait then wait = ttl end
           end
         end
-        return wait
+        if wait > 0 then return wait end
+        for i = 1, #KEYS do
+          if redis.call('INCR', KEYS[i]) == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
+        end
+        return 0
+        """)
+
+    /// A successful login: the username's counter is cleared, and the attempt it took from the
+    /// address's counter is given back. KEYS: username counter, address counter.
+    static let succeeded = RedisScript(
+        """
+        redis.call('DEL', KEYS[1])
+        if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then redis.call('DECR', KEYS[2]) end
+        return 1
         """)
 }
