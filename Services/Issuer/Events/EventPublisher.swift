@@ -69,12 +69,30 @@ final class EventPublisher: EventPublishing, Service {
         await withGracefulShutdownHandler {
             await createTopics()
             await withDiscardingTaskGroup { group in
+                group.addTask { await self.recreateTopicsAfterBrokerLoss() }
                 for await message in queue {
                     group.addTask { await self.send(message) }
                 }
+                group.cancelAll()
             }
         } onGracefulShutdown: {
             self.enqueue.finish()
+        }
+    }
+
+    /// A broker that restarted empty lost the topics; the producer notices and recreates its
+    /// client, but a consumer waits for a topic nobody writes to until its first event (no
+    /// revocation may happen for hours). So whenever the producer has a new client, create the
+    /// topics again (idempotent).
+    private func recreateTopicsAfterBrokerLoss() async {
+        var clients = producer.clientsCreated
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            try? await Task.sleep(for: .milliseconds(500))
+            let current = producer.clientsCreated
+            guard current != clients else { continue }
+            clients = current
+            logger.info("kafka producer has a new client; creating the topics again")
+            await createTopics()
         }
     }
 
