@@ -67,7 +67,8 @@ extension RedisCommands {
         var arguments = [RedisArgument(key), value]
         if let expiration {
             let (seconds, attoseconds) = expiration.components
-            arguments += attoseconds == 0
+            arguments +=
+                attoseconds == 0
                 ? ["EX", RedisArgument(seconds)] : ["PX", RedisArgument(milliseconds(expiration))]
         }
         if onlyIfAbsent { arguments.append("NX") }

@@ -26,7 +26,8 @@ extension EndToEnd {
                     }
                 }
                 try await Task.sleep(for: .milliseconds(500))
-                let rotate = try await HTTP.send("POST", Cluster.issuer + "/admin/keys/rotate", headers: ["Authorization": "Bearer \(admin.accessToken)"])
+                let rotate = try await HTTP.send(
+                    "POST", Cluster.issuer + "/admin/keys/rotate", headers: ["Authorization": "Bearer \(admin.accessToken)"])
                 #expect(rotate.status == 200)
                 #expect(rotate.json["kid"] as? String != nil)
                 return try await group.reduce(0, +)
@@ -35,7 +36,8 @@ extension EndToEnd {
             let after = try await HTTP.get(Cluster.jwks)
             #expect(((after.json["keys"] as? [[String: Any]])?.count ?? 0) > keysBefore, "the previous key stays published")
             let alice = try await Client.alice()
-            let forbidden = try await HTTP.send("POST", Cluster.issuer + "/admin/keys/rotate", headers: ["Authorization": "Bearer \(alice.accessToken)"])
+            let forbidden = try await HTTP.send(
+                "POST", Cluster.issuer + "/admin/keys/rotate", headers: ["Authorization": "Bearer \(alice.accessToken)"])
             #expect(forbidden.status == 403)
             #expect(try await HTTP.send("POST", Cluster.issuer + "/admin/keys/rotate").status == 401)
         }
@@ -73,7 +75,8 @@ extension EndToEnd {
             try Cluster.signal("redis", SIGSTOP)
             do {
                 let started = ContinuousClock.now
-                let refused = try await HTTP.send("POST", Cluster.issuer + "/auth/login", json: ["username": "alice", "password": "alice-dev-password"])
+                let refused = try await HTTP.send(
+                    "POST", Cluster.issuer + "/auth/login", json: ["username": "alice", "password": "alice-dev-password"])
                 #expect(refused.status == 503)
                 #expect(ContinuousClock.now - started < .seconds(5), "never hang")
                 for resource in Cluster.resources {
@@ -85,7 +88,9 @@ extension EndToEnd {
                 throw error
             }
             try await Task.sleep(for: .seconds(1))
-            #expect(try await HTTP.send("POST", Cluster.issuer + "/auth/login", json: ["username": "alice", "password": "alice-dev-password"]).status == 200)
+            #expect(
+                try await HTTP.send("POST", Cluster.issuer + "/auth/login", json: ["username": "alice", "password": "alice-dev-password"])
+                    .status == 200)
         }
 
         @Test func brokerRestartedEmptyHealsThroughReannouncement() async throws {

@@ -29,7 +29,9 @@ extension EndToEnd {
             var delays: [Duration] = []
             for _ in 0..<5 {
                 let login = try await Client.alice()
-                for resource in Cluster.resources { #expect(try await HTTP.get(resource + "/api/me", bearer: login.accessToken).status == 200) }
+                for resource in Cluster.resources {
+                    #expect(try await HTTP.get(resource + "/api/me", bearer: login.accessToken).status == 200)
+                }
                 let logout = try await Client.logout(bearer: login.accessToken, cookie: login.refreshCookie)
                 #expect(logout.status == 204)
                 #expect(logout.header("Set-Cookie")?.contains("Max-Age=0") == true)
@@ -65,9 +67,11 @@ extension EndToEnd {
             let noHeader = try await Client.refresh(login.refreshCookie, extraHeaders: [:])
             #expect(noHeader.status == 403)
             #expect(noHeader.json["error"] as? String == "csrf_rejected")
-            let origin = try await Client.refresh(login.refreshCookie, extraHeaders: ["X-Requested-With": "fetch", "Origin": "https://evil.example"])
+            let origin = try await Client.refresh(
+                login.refreshCookie, extraHeaders: ["X-Requested-With": "fetch", "Origin": "https://evil.example"])
             #expect(origin.status == 403)
-            let site = try await Client.refresh(login.refreshCookie, extraHeaders: ["X-Requested-With": "fetch", "Sec-Fetch-Site": "cross-site"])
+            let site = try await Client.refresh(
+                login.refreshCookie, extraHeaders: ["X-Requested-With": "fetch", "Sec-Fetch-Site": "cross-site"])
             #expect(site.status == 403)
             // The refused attempts did not spend the token.
             #expect(try await Client.refresh(login.refreshCookie).status == 200)
@@ -97,7 +101,8 @@ extension EndToEnd {
         @Test func logoutAllEndsEverySessionOfTheSubject() async throws {
             let first = try await Client.admin()
             let second = try await Client.admin()
-            let result = try await HTTP.send("POST", Cluster.issuer + "/auth/logout-all", headers: ["Authorization": "Bearer \(first.accessToken)"])
+            let result = try await HTTP.send(
+                "POST", Cluster.issuer + "/auth/logout-all", headers: ["Authorization": "Bearer \(first.accessToken)"])
             #expect(result.status == 204)
             _ = try await Client.waitUntilRefusedEverywhere(second.accessToken)
             #expect(try await Client.refresh(second.refreshCookie).status == 401)
@@ -111,7 +116,8 @@ extension EndToEnd {
         @Test func loginFailuresAreUniformAndRateLimited() async throws {
             let address = "203.0.113.\(Int.random(in: 1...250))"
             let unknown = try await HTTP.send(
-                "POST", Cluster.issuer + "/auth/login", headers: ["X-Forwarded-For": address], json: ["username": "nobody", "password": "x"])
+                "POST", Cluster.issuer + "/auth/login", headers: ["X-Forwarded-For": address],
+                json: ["username": "nobody", "password": "x"])
             let wrong = try await HTTP.send(
                 "POST", Cluster.issuer + "/auth/login", headers: ["X-Forwarded-For": address], json: ["username": "alice", "password": "x"])
             #expect(unknown.status == 401)
@@ -121,7 +127,8 @@ extension EndToEnd {
             var last = wrong
             for _ in 0..<3 {
                 last = try await HTTP.send(
-                    "POST", Cluster.issuer + "/auth/login", headers: ["X-Forwarded-For": address], json: ["username": "carol", "password": "x"])
+                    "POST", Cluster.issuer + "/auth/login", headers: ["X-Forwarded-For": address],
+                    json: ["username": "carol", "password": "x"])
             }
             #expect(last.status == 401)
             let limited = try await HTTP.send(

@@ -1,5 +1,5 @@
-import Redis
 import Logging
+import Redis
 import ServiceLifecycle
 import Testing
 

@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import Redis
+import TestSupport
 import Testing
 
 @Suite("Timeouts, refused connections and reconnecting", .serialized, .timeLimit(.minutes(1)))

@@ -1,7 +1,6 @@
 import Foundation
-import TestSupport
-import TestSupport
 import Redis
+import TestSupport
 
 /// A redis-server of a test's own, started with `infra/dev/services` on a free port, so a
 /// test can stop (SIGSTOP), resume or restart it without disturbing the shared server.

@@ -75,7 +75,7 @@ enum TestRedis {
         while true {
             do {
                 return try await body()
-            } catch where ContinuousClock.now < deadline {
+            } catch  where ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))
             }
         }

@@ -1,9 +1,9 @@
 import CHiredis
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One blocking hiredis connection; the only owner of its `redisContext`.
