@@ -52,7 +52,7 @@ bench: bootstrap
 ## an error, so this fails on any warning. Also checks the formatting.
 lint: bootstrap
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
-	swift format lint --strict --recursive Package.swift Shared Services Tests
+	swift format lint --strict --recursive Package.swift Shared Services Tests Tools
 
 clean:
 	rm -rf .build .run
