@@ -120,6 +120,7 @@ let package = Package(
         .testTarget(
             name: "ResourceTests",
             dependencies: [
+                "TestSupport",
                 "Resource", "ServiceKit", "TokenKit", "AuthEvents", "Kafka", "Redis",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -217,6 +218,7 @@ let package = Package(
         .testTarget(
             name: "KafkaTests",
             dependencies: [
+                "TestSupport",
                 "Kafka",
                 .product(name: "Logging", package: "swift-log"),
             ],

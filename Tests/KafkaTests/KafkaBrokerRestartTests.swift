@@ -1,4 +1,5 @@
 import Kafka
+import TestSupport
 import Testing
 
 @Suite("Kafka across a restart of a private broker", .timeLimit(.minutes(1)))

@@ -4,6 +4,7 @@ import Kafka
 import Logging
 import Redis
 import ServiceKit
+import TestSupport
 import Testing
 import TokenKit
 

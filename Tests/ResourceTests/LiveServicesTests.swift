@@ -2,6 +2,7 @@ import AuthEvents
 import Foundation
 import Kafka
 import Logging
+import TestSupport
 import Testing
 import TokenKit
 

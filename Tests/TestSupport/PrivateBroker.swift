@@ -2,19 +2,20 @@ import Foundation
 import Glibc
 
 /// A broker of one test's own, started through `$TEST_SERVICES_SCRIPT` on a free port with its
-/// own run folder, so that restarting it disturbs no other test. (A copy of KafkaTests' helper:
-/// test targets cannot share files.)
-struct PrivateBroker {
-    let port: Int
+/// own run folder, so that restarting it disturbs no other test.
+public struct PrivateBroker: Sendable {
+    /// Its loopback port.
+    public let port: Int
     let runDirectory: String
     let script: String
 
-    var servers: [String] { ["127.0.0.1:\(port)"] }
+    /// Its bootstrap servers.
+    public var servers: [String] { ["127.0.0.1:\(port)"] }
 
-    /// - Throws: `TestSetupError` when the script is not given or fails.
-    static func start() async throws -> PrivateBroker {
+    /// - Throws: `PrivateBrokerError` when the script is not given or fails.
+    public static func start() async throws -> PrivateBroker {
         guard let script = ProcessInfo.processInfo.environment["TEST_SERVICES_SCRIPT"], !script.isEmpty else {
-            throw TestSetupError("TEST_SERVICES_SCRIPT is not set: run the tests through infra/dev/test-env")
+            throw PrivateBrokerError("TEST_SERVICES_SCRIPT is not set: run the tests through infra/dev/test-env")
         }
         let base = ProcessInfo.processInfo.environment["TEST_RUN_DIR"] ?? NSTemporaryDirectory()
         let port = try freePort()
@@ -23,14 +24,14 @@ struct PrivateBroker {
         return broker
     }
 
-    /// - Throws: `TestSetupError` when the script fails.
-    func restart() async throws { try await services("restart") }
+    /// - Throws: `PrivateBrokerError` when the script fails.
+    public func restart() async throws { try await services("restart") }
 
-    /// - Throws: `TestSetupError` when the script fails.
-    func stop() async throws { try await services("stop") }
+    /// - Throws: `PrivateBrokerError` when the script fails.
+    public func stop() async throws { try await services("stop") }
 
-    /// - Throws: `TestSetupError` when the script fails.
-    func start() async throws { try await services("start") }
+    /// - Throws: `PrivateBrokerError` when the script fails.
+    public func start() async throws { try await services("start") }
 
     /// Runs the script without blocking a thread of the cooperative pool.
     private func services(_ action: String) async throws {
@@ -41,24 +42,31 @@ struct PrivateBroker {
         environment["RUN_DIR"] = runDirectory
         environment["BROKER_PORT"] = "\(port)"
         process.environment = environment
-        let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+        let errors = Pipe()
+        process.standardError = errors
+        let (status, output) = try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<(Int32, String), any Error>) in
+            process.terminationHandler = { process in
+                // The script's servers do not inherit this pipe, so its end comes with the script's.
+                let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                continuation.resume(returning: (process.terminationStatus, output))
+            }
             do { try process.run() } catch { continuation.resume(throwing: error) }
         }
         guard status == 0 else {
-            throw TestSetupError("\(script) \(action) broker (port \(port)) exited \(status)")
+            throw PrivateBrokerError("\(script) \(action) broker (port \(port)) exited \(status): \(output)")
         }
     }
 
     /// A port that was free a moment ago, below the ephemeral range: the clients' own
     /// reconnection attempts take ephemeral ports, and one of them could hold the broker's port
     /// while it restarts.
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         for _ in 0..<100 {
             let port = Int.random(in: 20_000..<32_000)
             if canBind(port) { return port }
         }
-        throw TestSetupError("no free port found in 20000..<32000")
+        throw PrivateBrokerError("no free port found in 20000..<32000")
     }
 
     private static func canBind(_ port: Int) -> Bool {
@@ -77,7 +85,8 @@ struct PrivateBroker {
     }
 }
 
-struct TestSetupError: Error, CustomStringConvertible {
-    let description: String
+/// The broker could not be set up.
+public struct PrivateBrokerError: Error, CustomStringConvertible {
+    public let description: String
     init(_ description: String) { self.description = description }
 }
