@@ -90,6 +90,10 @@ enum IssuerApplication {
     static func buildRouter(_ components: IssuerComponents, registry: PrometheusCollectorRegistry) -> Router<IssuerRequestContext> {
         let settings = components.settings
         let router = Router(context: IssuerRequestContext.self)
+        // Requests by route and status (hb_requests…) and a debug line per request; neither
+        // records headers or bodies, so no token or password reaches them.
+        router.add(middleware: LogRequestsMiddleware(.debug))
+        router.add(middleware: MetricsMiddleware())
         OperationalRoutes<IssuerRequestContext>(readiness: components.readiness, registry: registry).addRoutes(to: router)
         DiscoveryController(issuer: settings.issuerURL, jwksURL: settings.jwksURL).addRoutes(to: router)
 
