@@ -7,100 +7,103 @@ import TokenKit
 
 @testable import Issuer
 
-@Suite("Admin and discovery", .enabled(if: TestEnvironment.available), .timeLimit(.minutes(2)))
-struct AdminTests {
-    @Test("Rotate: 200 with the next kid for an admin, announced; 403 for a user; 401 without a token")
-    func rotate() async throws {
-        let admin = uniqueName("admin"), user = uniqueName("user")
-        try await withIssuer(
-            ["KEY_PUBLISH_LEAD": "1s"], users: [admin: ("admin-password", ["admin", "user"]), user: ("user-password", ["user"])]
-        ) { issuer in
-            let adminTokens = try await issuer.loggedIn(admin, "admin-password")
-            let before = try #require(issuer.components.keys.ring.signingKid(at: Date().timeIntervalSince1970))
+extension IssuerServiceTests {
+    @Suite("Admin and discovery", .enabled(if: TestEnvironment.available), .timeLimit(.minutes(2)))
+    struct AdminTests {
+        @Test("Rotate: 200 with the next kid for an admin, announced; 403 for a user; 401 without a token")
+        func rotate() async throws {
+            let admin = uniqueName("admin"), user = uniqueName("user")
+            try await withIssuer(
+                ["KEY_PUBLISH_LEAD": "1s"], users: [admin: ("admin-password", ["admin", "user"]), user: ("user-password", ["user"])]
+            ) { issuer in
+                let adminTokens = try await issuer.loggedIn(admin, "admin-password")
+                let before = try #require(issuer.components.keys.ring.signingKid(at: Date().timeIntervalSince1970))
 
-            let anonymous = try await issuer.post("/admin/keys/rotate")
-            #expect(anonymous.status == .unauthorized)
-            #expect(anonymous.headers[.wwwAuthenticate]?.hasPrefix("Bearer realm=") == true)
+                let anonymous = try await issuer.post("/admin/keys/rotate")
+                #expect(anonymous.status == .unauthorized)
+                #expect(anonymous.headers[.wwwAuthenticate]?.hasPrefix("Bearer realm=") == true)
 
-            let userTokens = try await issuer.loggedIn(user, "user-password")
-            let forbidden = try await issuer.post("/admin/keys/rotate", headers: [.authorization: "Bearer \(userTokens.accessToken)"])
-            #expect(forbidden.status == .forbidden)
-            #expect(forbidden.errorCode == "insufficient_scope")
+                let userTokens = try await issuer.loggedIn(user, "user-password")
+                let forbidden = try await issuer.post("/admin/keys/rotate", headers: [.authorization: "Bearer \(userTokens.accessToken)"])
+                #expect(forbidden.status == .forbidden)
+                #expect(forbidden.errorCode == "insufficient_scope")
 
-            let response = try await issuer.post("/admin/keys/rotate", headers: [.authorization: "Bearer \(adminTokens.accessToken)"])
-            #expect(response.status == .ok)
-            let next = try #require(response.json["kid"]?.stringValue)
-            #expect(next != before)
-            // Published at once (announced on the keys topic), signing only after the lead.
-            #expect(issuer.recorder.all.contains { $0.topic == "test.auth.keys" && $0.key == next && $0.delivered })
-            let early = try await issuer.loggedIn(admin, "admin-password")
-            #expect(try Self.kid(early.accessToken) == before)
-            try await Task.sleep(for: .milliseconds(1200))
-            let late = try await issuer.loggedIn(admin, "admin-password")
-            #expect(try Self.kid(late.accessToken) == next)
-            // Tokens of the previous key are still accepted.
-            #expect(try issuer.claims(early.accessToken).subject == admin)
-        }
-    }
-
-    @Test("Every live key is announced at start as a key event keyed by its kid")
-    func announcedAtStart() async throws {
-        try await withIssuer { issuer in
-            let kid = try #require(issuer.components.keys.ring.timelines.first?.kid)
-            for _ in 0..<50 where !issuer.recorder.all.contains(where: { $0.key == kid && $0.delivered }) {
-                try await Task.sleep(for: .milliseconds(100))
+                let response = try await issuer.post("/admin/keys/rotate", headers: [.authorization: "Bearer \(adminTokens.accessToken)"])
+                #expect(response.status == .ok)
+                let next = try #require(response.json["kid"]?.stringValue)
+                #expect(next != before)
+                // Published at once (announced on the keys topic), signing only after the lead.
+                #expect(issuer.recorder.all.contains { $0.topic == "test.auth.keys" && $0.key == next && $0.delivered })
+                let early = try await issuer.loggedIn(admin, "admin-password")
+                #expect(try Self.kid(early.accessToken) == before)
+                try await Task.sleep(for: .milliseconds(1200))
+                let late = try await issuer.loggedIn(admin, "admin-password")
+                #expect(try Self.kid(late.accessToken) == next)
+                // Tokens of the previous key are still accepted.
+                #expect(try issuer.claims(early.accessToken).subject == admin)
             }
-            let record = try #require(issuer.recorder.all.first { $0.topic == "test.auth.keys" && $0.key == kid })
-            guard case .key(let event) = try AuthEvent.decode(record.value) else {
-                Issue.record("not a key event")
-                return
+        }
+
+        @Test("Every live key is announced at start as a key event keyed by its kid")
+        func announcedAtStart() async throws {
+            try await withIssuer { issuer in
+                let kid = try #require(issuer.components.keys.ring.timelines.first?.kid)
+                for _ in 0..<50 where !issuer.recorder.all.contains(where: { $0.key == kid && $0.delivered }) {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                let record = try #require(issuer.recorder.all.first { $0.topic == "test.auth.keys" && $0.key == kid })
+                guard case .key(let event) = try AuthEvent.decode(record.value) else {
+                    Issue.record("not a key event")
+                    return
+                }
+                #expect(event.kid == kid)
+                #expect(event.jwk["d"] == nil)
             }
-            #expect(event.kid == kid)
-            #expect(event.jwk["d"] == nil)
         }
-    }
 
-    @Test("The key set is re-announced every KEY_ANNOUNCE_INTERVAL")
-    func periodicAnnouncements() async throws {
-        try await withIssuer(["KEY_ANNOUNCE_INTERVAL": "300ms"]) { issuer in
-            let kid = try #require(issuer.components.keys.ring.timelines.first?.kid)
-            @Sendable func delivered() -> Int {
-                issuer.recorder.all.filter { $0.topic == "test.auth.keys" && $0.key == kid && $0.delivered }.count
+        @Test("The key set is re-announced every KEY_ANNOUNCE_INTERVAL")
+        func periodicAnnouncements() async throws {
+            try await withIssuer(["KEY_ANNOUNCE_INTERVAL": "300ms"]) { issuer in
+                let kid = try #require(issuer.components.keys.ring.timelines.first?.kid)
+                @Sendable func delivered() -> Int {
+                    issuer.recorder.all.filter { $0.topic == "test.auth.keys" && $0.key == kid && $0.delivered }.count
+                }
+                // The first announcement waits for the topics; count from there.
+                for _ in 0..<100 where delivered() == 0 { try await Task.sleep(for: .milliseconds(100)) }
+                let first = delivered()
+                // Two more within 10 s (normally 0.6 s; a loaded machine delays deliveries).
+                for _ in 0..<100 where delivered() < first + 2 { try await Task.sleep(for: .milliseconds(100)) }
+                #expect(delivered() >= first + 2)
             }
-            // The first announcement waits for the topics; count from there.
-            for _ in 0..<100 where delivered() == 0 { try await Task.sleep(for: .milliseconds(100)) }
-            let first = delivered()
-            try await Task.sleep(for: .milliseconds(1500))
-            #expect(delivered() >= first + 2)
         }
-    }
 
-    @Test("Discovery names the issuer and the JWKS")
-    func discovery() async throws {
-        try await withIssuer(["JWKS_URL": "http://127.0.0.1:9999/jwks.json"]) { issuer in
-            let response = try await issuer.client.execute(uri: "/.well-known/openid-configuration", method: .get)
-            #expect(response.status == .ok)
-            #expect(response.json["issuer"]?.stringValue == "http://127.0.0.1:8080")
-            #expect(response.json["jwks_uri"]?.stringValue == "http://127.0.0.1:9999/jwks.json")
-        }
-    }
-
-    @Test("Operational routes: healthz, readyz once Redis and the broker answer, metrics")
-    func operational() async throws {
-        try await withIssuer { issuer in
-            #expect(try await issuer.client.execute(uri: "/healthz", method: .get).status == .ok)
-            var ready = try await issuer.client.execute(uri: "/readyz", method: .get)
-            for _ in 0..<50 where ready.status != .ok {
-                try await Task.sleep(for: .milliseconds(100))
-                ready = try await issuer.client.execute(uri: "/readyz", method: .get)
+        @Test("Discovery names the issuer and the JWKS")
+        func discovery() async throws {
+            try await withIssuer(["JWKS_URL": "http://127.0.0.1:9999/jwks.json"]) { issuer in
+                let response = try await issuer.client.execute(uri: "/.well-known/openid-configuration", method: .get)
+                #expect(response.status == .ok)
+                #expect(response.json["issuer"]?.stringValue == "http://127.0.0.1:8080")
+                #expect(response.json["jwks_uri"]?.stringValue == "http://127.0.0.1:9999/jwks.json")
             }
-            #expect(ready.status == .ok)
-            #expect(try await issuer.client.execute(uri: "/metrics", method: .get).status == .ok)
         }
-    }
 
-    static func kid(_ token: String) throws -> String? {
-        let header = try #require(Base64URL.decode(token.split(separator: ".")[0]))
-        return try JSONValue.parseObject(header)["kid"]?.stringValue
+        @Test("Operational routes: healthz, readyz once Redis and the broker answer, metrics")
+        func operational() async throws {
+            try await withIssuer { issuer in
+                #expect(try await issuer.client.execute(uri: "/healthz", method: .get).status == .ok)
+                var ready = try await issuer.client.execute(uri: "/readyz", method: .get)
+                for _ in 0..<50 where ready.status != .ok {
+                    try await Task.sleep(for: .milliseconds(100))
+                    ready = try await issuer.client.execute(uri: "/readyz", method: .get)
+                }
+                #expect(ready.status == .ok)
+                #expect(try await issuer.client.execute(uri: "/metrics", method: .get).status == .ok)
+            }
+        }
+
+        static func kid(_ token: String) throws -> String? {
+            let header = try #require(Base64URL.decode(token.split(separator: ".")[0]))
+            return try JSONValue.parseObject(header)["kid"]?.stringValue
+        }
     }
 }

@@ -14,7 +14,8 @@ struct FailureTests {
         try await TestRedis.withClient(configuration) { redis in
             let start = ContinuousClock.now
             let error = try await #require(throws: RedisError.self) { try await redis.get("k") }
-            #expect(ContinuousClock.now - start < .milliseconds(500))
+            // Refused at once; the bound leaves room for a machine busy with other builds.
+            #expect(ContinuousClock.now - start < .seconds(2))
             #expect(error.code == .connectionFailed)
             #expect(error.command == "GET")
             #expect(error.reason.contains("Connection refused"))
