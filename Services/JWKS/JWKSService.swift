@@ -15,19 +15,16 @@ struct JWKSService {
         } catch let error as Settings.Invalid {
             FileHandle.standardError.write(Data("jwks: \(error)\n".utf8))
             exit(2)
-        } catch let error as ConfigurationError {
-            FileHandle.standardError.write(Data("jwks: \(error)\n".utf8))
-            exit(2)
         }
     }
 }
 
 /// The application: the router and the key feed, which starts before the server.
-/// - Throws: ``Settings/Invalid`` or ``ConfigurationError`` for a setting that cannot be used; errors reading TLS files.
+/// - Throws: ``Settings/Invalid`` for a setting that cannot be used; errors reading TLS files.
 func buildApplication(_ bootstrap: ServiceBootstrap) throws -> some ApplicationProtocol {
     let settings = bootstrap.settings, logger = bootstrap.logger
     let brokers = settings.list(SharedSettings.kafkaBrokers)
-    guard !brokers.isEmpty else { throw ConfigurationError("--kafka-brokers (KAFKA_BROKERS) must name at least one broker") }
+    guard !brokers.isEmpty else { throw Settings.Invalid("--kafka-brokers (KAFKA_BROKERS) must name at least one broker") }
     let maxAge = try settings.duration(JWKSSettings.maxAge, in: .zero ... .seconds(3600))
     let source = KafkaFeedSource(configuration: KafkaConsumerConfiguration(bootstrapServers: brokers, clientID: "jwks"), logger: logger)
     let readiness = Readiness()
@@ -40,10 +37,4 @@ func buildApplication(_ bootstrap: ServiceBootstrap) throws -> some ApplicationP
     return Application(
         router: router, server: try bootstrap.httpServer(), configuration: bootstrap.configuration(name: "jwks"), services: [keyFeed],
         logger: logger)
-}
-
-/// A setting that was read but cannot be used; the process exits 2 with this message.
-struct ConfigurationError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

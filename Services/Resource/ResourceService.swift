@@ -17,16 +17,13 @@ struct ResourceService {
         } catch let error as Settings.Invalid {
             FileHandle.standardError.write(Data("resource: \(error)\n".utf8))
             exit(2)
-        } catch let error as ConfigurationError {
-            FileHandle.standardError.write(Data("resource: \(error)\n".utf8))
-            exit(2)
         }
     }
 }
 
 /// The application: the router, and the key and revocation feeds as services that start before
 /// the server and stop after it.
-/// - Throws: ``Settings/Invalid`` or ``ConfigurationError`` for a setting that cannot be used; errors reading TLS files.
+/// - Throws: ``Settings/Invalid`` for a setting that cannot be used; errors reading TLS files.
 func buildApplication(_ bootstrap: ServiceBootstrap) throws -> some ApplicationProtocol {
     let settings = bootstrap.settings, logger = bootstrap.logger
     let policy: ValidationPolicy
@@ -35,19 +32,19 @@ func buildApplication(_ bootstrap: ServiceBootstrap) throws -> some ApplicationP
             issuer: settings.string(SharedSettings.issuerURL), audience: settings.string(SharedSettings.audience),
             leeway: settings.duration(SharedSettings.leeway, in: .zero ... .seconds(60)).seconds)
     } catch let error as TokenError {
-        throw ConfigurationError(error.reason)
+        throw Settings.Invalid(error.reason)
     }
     guard let jwksURL = URL(string: try settings.string(ResourceSettings.jwksURL)), jwksURL.scheme?.hasPrefix("http") == true else {
-        throw ConfigurationError("--jwks-url (JWKS_URL) must be an http or https URL")
+        throw Settings.Invalid("--jwks-url (JWKS_URL) must be an http or https URL")
     }
     let redis: RedisClient
     do {
         redis = try RedisClient(configuration: RedisConfiguration(url: settings.string(SharedSettings.redisURL)))
     } catch let error as RedisError {
-        throw ConfigurationError("--redis-url (REDIS_URL): \(error.reason)")
+        throw Settings.Invalid("--redis-url (REDIS_URL): \(error.reason)")
     }
     let brokers = settings.list(SharedSettings.kafkaBrokers)
-    guard !brokers.isEmpty else { throw ConfigurationError("--kafka-brokers (KAFKA_BROKERS) must name at least one broker") }
+    guard !brokers.isEmpty else { throw Settings.Invalid("--kafka-brokers (KAFKA_BROKERS) must name at least one broker") }
     let source = KafkaFeedSource(configuration: KafkaConsumerConfiguration(bootstrapServers: brokers, clientID: "resource"), logger: logger)
 
     let readiness = Readiness()
@@ -70,10 +67,4 @@ func buildApplication(_ bootstrap: ServiceBootstrap) throws -> some ApplicationP
     return Application(
         router: buildRouter(components), server: try bootstrap.httpServer(), configuration: bootstrap.configuration(name: "resource"),
         services: [keyFeed, revocationFeed], logger: logger)
-}
-
-/// A setting that was read but cannot be used; the process exits 2 with this message.
-struct ConfigurationError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

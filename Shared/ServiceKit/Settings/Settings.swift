@@ -3,10 +3,12 @@ import Foundation
 /// The values of a service's settings, read from its command line and environment and
 /// validated at start-up, so that a bad value stops the process with one clear message.
 public struct Settings: Sendable {
-    /// A setting that could not be read: the message names the flag, the variable and the problem.
+    /// A setting that could not be read or used: the message names the flag, the variable and
+    /// the problem. Services throw it too for values that parse but cannot be used.
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
-        init(_ description: String) { self.description = description }
+        /// Creates the message.
+        public init(_ description: String) { self.description = description }
     }
 
     /// The declared settings, for `--help`.
