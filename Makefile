@@ -10,7 +10,7 @@ export PKG_CONFIG_PATH := $(TOKEN_INFRA_CACHE)/pkgconfig$(if $(PKG_CONFIG_PATH),
 
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: bootstrap build release test bench format lint clean up down status logs
+.PHONY: bootstrap build release test bench loadtest format lint clean up down status logs
 
 bootstrap:
 	@infra/dev/bootstrap
@@ -37,16 +37,28 @@ logs:
 
 ## Every test: unit tests, the tests against a real Redis and a real broker (infra/dev/test-env
 ## starts them on their own loopback ports), the end-to-end tests against a private dev cluster
-## of the real executables (infra/dev/e2e-env), and the docker-compose check.
+## of the real executables (infra/dev/e2e-env), the docker-compose check and the load-test
+## harness's own unit tests.
 test: bootstrap
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	infra/dev/test-env swift test --skip-build --skip EndToEndTests $(SWIFT_BUILD_FLAGS)
 	infra/dev/e2e-env swift test --skip-build --filter EndToEndTests $(SWIFT_BUILD_FLAGS)
 	infra/tests/check-compose
+	python3 -m unittest discover -s infra/loadtest/tests
 
 ## Benchmarks (package-benchmark, release build) next to `openssl speed` from the same run.
 bench: bootstrap
 	infra/bench/run
+
+## The load test (infra/loadtest, wrk from Debian): brings the dev cluster up if needed, mints
+## token pools through the issuer and runs every scenario against both resource instances, then
+## the issuer's figures and the resource memory run. Results in .run/loadtest/, explained in
+## docs/BENCHMARKS.md. LOADTEST_FLAGS: e.g. --duration 30, --scenarios hot,cold-es256, --strict.
+LOADTEST_FLAGS ?=
+loadtest: bootstrap
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
+	infra/loadtest/run $(LOADTEST_FLAGS)
+	infra/loadtest/memory
 
 ## Builds everything, tests included; Package.swift treats every warning in our targets as
 ## an error, so this fails on any warning. Also checks the formatting.
