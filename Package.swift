@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "redis-probe", targets: ["RedisProbe"]),
         .library(name: "Kafka", targets: ["Kafka"]),
         .executable(name: "kafka-probe", targets: ["KafkaProbe"]),
+        .executable(name: "revocation-seed", targets: ["RevocationSeed"]),
         .executable(name: "issuer", targets: ["Issuer"]),
     ],
     dependencies: [
@@ -213,6 +214,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/KafkaProbe",
+            swiftSettings: strict
+        ),
+        // Writes many revocations as the issuer does, for the memory and load tests
+        // (infra/loadtest/memory, docs/BENCHMARKS-memory.md).
+        .executableTarget(
+            name: "RevocationSeed",
+            dependencies: [
+                "Redis", "Kafka", "AuthEvents", "TokenKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/RevocationSeed",
             swiftSettings: strict
         ),
         .testTarget(
