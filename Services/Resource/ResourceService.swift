@@ -60,7 +60,9 @@ func buildApplication(_ bootstrap: ServiceBootstrap) throws -> some ApplicationP
         url: jwksURL, cooldown: try settings.duration(ResourceSettings.jwksRefreshCooldown, in: .milliseconds(100) ... .seconds(3600)),
         catalog: catalog, logger: logger)
     let components = ResourceComponents(
-        verifier: AccessTokenVerifier(policy: policy, keys: catalog.directory, revocations: revocations),
+        verifier: AccessTokenVerifier(
+            policy: policy, keys: catalog.directory, revocations: revocations,
+            cacheCapacity: try settings.integer(ResourceSettings.tokenCacheSize, in: 0 ... 10_000_000)),
         challenge: BearerChallenge(realm: try settings.string(ResourceSettings.realm)),
         refreshKeys: { await refresher.refresh() },
         operational: OperationalRoutes(readiness: readiness, registry: bootstrap.registry))

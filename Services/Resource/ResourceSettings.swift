@@ -10,12 +10,16 @@ enum ResourceSettings {
     static let jwksRefreshCooldown = Setting(
         "jwks-refresh-cooldown", env: "JWKS_REFRESH_COOLDOWN", default: "5s",
         help: "Shortest time between two JWKS fetches, whatever the number of unknown kids.")
+    /// `--token-cache-size` / `TOKEN_CACHE_SIZE`.
+    static let tokenCacheSize = Setting(
+        "token-cache-size", env: "TOKEN_CACHE_SIZE", default: "100000",
+        help: "Verified tokens remembered (by SHA-256) to skip repeated signature checks; 0 turns the cache off.")
     /// `--realm` / `REALM`.
     static let realm = Setting("realm", env: "REALM", default: "resource", help: "The realm in WWW-Authenticate challenges.")
 
     /// Every setting `--help` lists, after host, port, TLS and log level.
     static let declared: [Setting] = [
         SharedSettings.issuerURL, SharedSettings.audience, SharedSettings.leeway, SharedSettings.kafkaBrokers,
-        SharedSettings.keysTopic, SharedSettings.revocationsTopic, SharedSettings.redisURL, jwksURL, jwksRefreshCooldown, realm,
+        SharedSettings.keysTopic, SharedSettings.revocationsTopic, SharedSettings.redisURL, jwksURL, jwksRefreshCooldown, tokenCacheSize, realm,
     ]
 }

@@ -105,6 +105,16 @@ struct LiveServicesTests {
         }
     }
 
+    /// `TOKEN_CACHE_SIZE` is a count (0 turns the cache off); anything else stops the service at
+    /// start with the usage exit status, before it listens.
+    @Test func aTokenCacheSizeThatIsNotACountStopsTheStart() async throws {
+        for value in ["-1", "many", "99999999999"] {
+            let resource = try launch("resource", environment: ["TOKEN_CACHE_SIZE": value, "PORT": "\(try PrivateBroker.freePort())"])
+            resource.waitUntilExit()
+            #expect(resource.terminationStatus == 2, "TOKEN_CACHE_SIZE=\(value)")
+        }
+    }
+
     struct Answer {
         var status: Int
         var headers: [String: String]
