@@ -55,13 +55,7 @@ enum RequestReading {
     }
 
     /// The `Authorization: Bearer` token, if any.
-    static func bearerToken(_ request: Request) -> String? {
-        guard let header = request.headers[.authorization], header.count > 7, header.prefix(7).lowercased() == "bearer " else {
-            return nil
-        }
-        let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
-    }
+    static func bearerToken(_ request: Request) -> String? { AuthorizationHeader.bearerToken(request.headers[.authorization]) }
 
     /// The client's address: the TCP peer, or — only when that peer is a trusted proxy — the
     /// rightmost address of `X-Forwarded-For` that is not itself a trusted proxy.

@@ -1,5 +1,6 @@
 import Hummingbird
 import Metrics
+import Synchronization
 import TokenKit
 
 /// Verifies the `Authorization: Bearer` token of every request locally and puts its claims in
@@ -12,7 +13,7 @@ public struct BearerAuthMiddleware<Context: AuthenticatedRequestContext>: Router
     let verifier: AccessTokenVerifier
     let challenge: BearerChallenge
     let refreshKeys: (@Sendable () async -> Bool)?
-    let metrics = VerificationMetrics()
+    let metrics: VerificationMetrics
 
     /// Creates the middleware.
     /// - Parameter refreshKeys: called when a token names an unknown `kid`; returns whether the
@@ -21,10 +22,11 @@ public struct BearerAuthMiddleware<Context: AuthenticatedRequestContext>: Router
         self.verifier = verifier
         self.challenge = challenge
         self.refreshKeys = refreshKeys
+        self.metrics = VerificationMetrics()
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let token = Self.bearerToken(request.headers[.authorization]) else { throw challenge.missingToken }
+        guard let token = AuthorizationHeader.bearerToken(request.headers[.authorization]) else { throw challenge.missingToken }
         let started = ContinuousClock.now
         var context = context
         do {
@@ -48,23 +50,35 @@ public struct BearerAuthMiddleware<Context: AuthenticatedRequestContext>: Router
             return try verifier.verify(token)
         }
     }
-
-    /// The token of an `Authorization: Bearer <token>` header (scheme case-insensitive).
-    static func bearerToken(_ header: String?) -> String? {
-        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
-        let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
-    }
 }
 
 /// Counts verifications by outcome and times them (`token_verifications_total`,
 /// `token_verification_seconds`).
-struct VerificationMetrics: Sendable {
+///
+/// The counters are made once per outcome and kept: asking the metrics factory for one takes
+/// its registry lock and hashes the label and dimensions, which the hot path must not pay per
+/// request.
+final class VerificationMetrics: Sendable {
     private let timer = Metrics.Timer(label: "token_verification_seconds", preferredDisplayUnit: .seconds)
+    private let accepted = VerificationMetrics.counter("accepted")
+    private let refused = Mutex<[String: Counter]>([:])
 
     func record(outcome: String, since started: ContinuousClock.Instant) {
-        Counter(label: "token_verifications_total", dimensions: [("outcome", outcome)]).increment()
+        let counter =
+            outcome == "accepted"
+            ? accepted
+            : refused.withLock { counters in
+                if let counter = counters[outcome] { return counter }
+                let counter = VerificationMetrics.counter(outcome)
+                counters[outcome] = counter
+                return counter
+            }
+        counter.increment()
         timer.recordInterval(since: started)
+    }
+
+    private static func counter(_ outcome: String) -> Counter {
+        Counter(label: "token_verifications_total", dimensions: [("outcome", outcome)])
     }
 }
 
