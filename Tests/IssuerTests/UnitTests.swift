@@ -19,6 +19,11 @@ struct UnitTests {
         #expect(token.open(sealedSuccessor: sealed) == successor)
         #expect(RefreshToken.generate().open(sealedSuccessor: sealed) == nil)
         #expect(token.digest.count == 64)
+        // The Redis form is the plain lower-case hex SHA-256 of the 32 bytes.
+        let zeros = try #require(RefreshToken(presented: String(repeating: "A", count: 43)))
+        #expect(zeros.digest == "66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925")
+        #expect(Set((0..<64).map { _ in RefreshToken.generate().text }).count == 64)
+        #expect(SystemRandomNumberGenerator.bytes(13).count == 13)
     }
 
     @Test("CSRF guard: the three refusals and what passes")
@@ -30,6 +35,7 @@ struct UnitTests {
                 body: .init(buffer: ByteBuffer()))
         }
         #expect(throws: (any Error).self) { try guardian.check(request([:])) }
+        #expect(throws: (any Error).self) { try guardian.check(request([.xRequestedWith: " \t "])) }
         #expect(throws: (any Error).self) { try guardian.check(request([.xRequestedWith: "x", .origin: "https://evil.example"])) }
         #expect(throws: (any Error).self) { try guardian.check(request([.xRequestedWith: "x", .secFetchSite: "cross-site"])) }
         try guardian.check(request([.xRequestedWith: "x"]))
@@ -49,6 +55,7 @@ struct UnitTests {
         #expect(settings.refreshReuseGrace == .seconds(10))
         #expect(settings.allowedOrigins.isEmpty)
         #expect(settings.bcryptCost == 12)
+        #expect(settings.kafkaLinger == .milliseconds(5))
         #expect(settings.loginRateLimit == 5)
         #expect(settings.loginRateWindow == .seconds(60))
         #expect(settings.userDatabase == ".run/dev/issuer/users.sqlite")

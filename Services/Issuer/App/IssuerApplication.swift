@@ -47,6 +47,7 @@ enum IssuerApplication {
         let redis = try RedisClient(configuration: RedisConfiguration(url: settings.redisURL))
         var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: settings.kafkaBrokers, clientID: "issuer")
         producerConfiguration.messageTimeout = .seconds(10)
+        producerConfiguration.linger = settings.kafkaLinger
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         var adminConfiguration = KafkaAdminConfiguration(bootstrapServers: settings.kafkaBrokers, clientID: "issuer-admin")
         adminConfiguration.operationTimeout = .seconds(5)

@@ -90,7 +90,7 @@ struct AuthController: Sendable {
         case .stolen(let session):
             // Reuse after the grace window: the family is revoked in Redis by the script; every
             // access token of the session is refused from now on.
-            try await RedisCall.run { try await revoker.revokeSession(id: session.id, now: now) }
+            try await RedisCall.run { try await revoker.revoke([revoker.session(id: session.id, now: now)], now: now) }
             context.logger.warning("refresh token reuse: session revoked", metadata: ["sid": "\(session.id)"])
             throw Self.invalidGrant
         case .invalid:
@@ -119,19 +119,21 @@ struct AuthController: Sendable {
         let now = Date().timeIntervalSince1970
         try await RedisCall.run {
             var sids = Set<String>()
+            var revocations: [Revoker.Entry] = []
             if let presented, let token = RefreshToken(presented: presented), let sid = try await sessions.sessionID(of: token) {
                 sids.insert(sid)
             }
             if let bearer {
                 sids.insert(bearer.sessionID)
-                try await revoker.revokeToken(id: bearer.tokenID, expiresAt: bearer.expiresAt, now: now)
+                revocations.append(revoker.token(id: bearer.tokenID, expiresAt: bearer.expiresAt))
             }
             // A sid revocation is written even for a session that is already dead: harmless, and
             // it covers access tokens of that session still in flight.
             for sid in sids {
                 try await sessions.revoke(sessionID: sid, now: now)
-                try await revoker.revokeSession(id: sid, now: now)
+                revocations.append(revoker.session(id: sid, now: now))
             }
+            try await revoker.revoke(revocations, now: now)
         }
         return Response(status: .noContent, headers: [.setCookie: TokenResponse.clearedCookie, .cacheControl: "no-store"])
     }
@@ -141,7 +143,7 @@ struct AuthController: Sendable {
         let now = Date().timeIntervalSince1970
         try await RedisCall.run {
             _ = try await sessions.revokeAll(subject: identity.subject, now: now)
-            try await revoker.revokeSubject(identity.subject, now: now)
+            try await revoker.revoke([revoker.subject(identity.subject, now: now)], now: now)
         }
         context.logger.info("logout-all", metadata: ["sub": "\(identity.subject)"])
         return Response(status: .noContent, headers: [.setCookie: TokenResponse.clearedCookie, .cacheControl: "no-store"])

@@ -29,31 +29,47 @@ struct Revoker: Sendable {
         }
     }
 
-    /// Revokes one access token until its `exp` plus leeway.
-    /// - Throws: `RedisError`; nothing is published then.
-    func revokeToken(id: String, expiresAt: Double, now: Double) async throws {
-        try await revoke(.token(id: id), expiresAt: expiresAt + leeway.seconds, now: now)
+    /// One revocation: what is refused, and when the last token it can affect has expired
+    /// (its Redis entry's end).
+    struct Entry: Sendable {
+        let target: RevocationEvent.Target
+        let expiresAt: Double
     }
 
-    /// Revokes every access token of a session, for one access lifetime plus leeway.
-    /// - Throws: `RedisError`; nothing is published then.
-    func revokeSession(id: String, now: Double) async throws {
-        try await revoke(.session(id: id), expiresAt: now + accessTokenTTL.seconds + leeway.seconds, now: now)
+    /// One access token, until its `exp` plus leeway.
+    func token(id: String, expiresAt: Double) -> Entry { Entry(target: .token(id: id), expiresAt: expiresAt + leeway.seconds) }
+
+    /// Every access token of a session, for one access lifetime plus leeway.
+    func session(id: String, now: Double) -> Entry {
+        Entry(target: .session(id: id), expiresAt: now + accessTokenTTL.seconds + leeway.seconds)
     }
 
-    /// Refuses every access token of a subject issued before `now`.
-    /// - Throws: `RedisError`; nothing is published then.
-    func revokeSubject(_ subject: String, now: Double) async throws {
-        try await revoke(.subject(id: subject, issuedBefore: now), expiresAt: now + accessTokenTTL.seconds + leeway.seconds, now: now)
+    /// Every access token of a subject issued before `now`.
+    func subject(_ subject: String, now: Double) -> Entry {
+        Entry(target: .subject(id: subject, issuedBefore: now), expiresAt: now + accessTokenTTL.seconds + leeway.seconds)
     }
 
-    private func revoke(_ target: RevocationEvent.Target, expiresAt: Double, now: Double) async throws {
-        let event = AuthEvent.revocation(RevocationEvent(target: target, expiresAt: expiresAt, revokedAt: now)).encoded
-        let lifetime = Duration.milliseconds(max(1, Int64(((expiresAt - now) * 1000).rounded(.up))))
-        try await redis.set(Self.key(target), to: RedisArgument(event), expiration: lifetime)
-        let delivered = await publisher.publish(topic: topic, key: Self.value(target), value: event, wait: deliveryWait)
-        Counter(label: "issuer_revocations_total", dimensions: [("kind", Self.kind(target)), ("acknowledged", "\(delivered)")])
-            .increment()
+    /// Writes every entry to Redis, then publishes all of their events at once: one logout's
+    /// token and session revocations travel in one broker round trip (and usually one batch)
+    /// instead of two in a row (docs/BENCHMARKS.md, revocation-storm).
+    /// - Throws: `RedisError`; nothing is published then.
+    func revoke(_ entries: [Entry], now: Double) async throws {
+        let events = entries.map { entry in
+            (entry, AuthEvent.revocation(RevocationEvent(target: entry.target, expiresAt: entry.expiresAt, revokedAt: now)).encoded)
+        }
+        for (entry, event) in events {
+            let lifetime = Duration.milliseconds(max(1, Int64(((entry.expiresAt - now) * 1000).rounded(.up))))
+            try await redis.set(Self.key(entry.target), to: RedisArgument(event), expiration: lifetime)
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for (entry, event) in events {
+                group.addTask {
+                    let delivered = await publisher.publish(topic: topic, key: Self.value(entry.target), value: event, wait: deliveryWait)
+                    Counter(label: "issuer_revocations_total", dimensions: [("kind", Self.kind(entry.target)), ("acknowledged", "\(delivered)")])
+                        .increment()
+                }
+            }
+        }
     }
 
     private static func kind(_ target: RevocationEvent.Target) -> String {

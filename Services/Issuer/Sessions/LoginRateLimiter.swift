@@ -18,7 +18,7 @@ struct LoginRateLimiter: Sendable {
     let window: Duration
 
     static func usernameKey(_ username: String) -> String {
-        "ratelimit:login:user:" + SHA256.hash(data: Array(username.utf8)).map { String(format: "%02x", $0) }.joined()
+        "ratelimit:login:user:" + SHA256.hash(data: Array(username.utf8)).lowercaseHex
     }
 
     static func addressKey(_ address: String) -> String { "ratelimit:login:addr:\(address)" }

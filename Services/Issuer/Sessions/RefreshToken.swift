@@ -12,8 +12,7 @@ struct RefreshToken: Sendable, Equatable {
 
     /// A fresh random token.
     static func generate() -> RefreshToken {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let bytes = SystemRandomNumberGenerator.bytes(32)
         return RefreshToken(text: Base64URL.encode(bytes), bytes: bytes)
     }
 
@@ -29,7 +28,7 @@ struct RefreshToken: Sendable, Equatable {
     }
 
     /// The lower-case hex SHA-256, the token's only form in Redis.
-    var digest: String { SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
+    var digest: String { SHA256.hash(data: bytes).lowercaseHex }
 
     /// Encrypts this token's successor under a key derived from this token (HKDF-SHA256,
     /// AES-256-GCM), so the successor kept in Redis for the reuse grace window is useless to
@@ -59,7 +58,6 @@ struct RefreshToken: Sendable, Equatable {
 /// Random identifiers for `sid` and `jti`: 16 bytes, base64url.
 enum RandomID {
     static func make() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return Base64URL.encode((0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        Base64URL.encode(SystemRandomNumberGenerator.bytes(16))
     }
 }
