@@ -62,6 +62,7 @@ def load(ctx, name, pool, duration=None, path="/api/me", args=None, during=None,
     for key in ("accepted", "expected_refusals", "unexpected_refusals", "errors"):
         record[key] = sum(i[key] for i in instances)
     record["latency_ms"] = {p: max(i["latency_ms"][p] for i in instances) for p in ("p50", "p99", "p999", "max")}
+    record["service_cpu_us_per_request"] = record["service_cores"] / record["requests_per_s"] * 1e6 if record["requests_per_s"] else None
     record.update(extra)
     return record
 

@@ -44,7 +44,7 @@ class CorpusTests(unittest.TestCase):
 
 def scenario(name, rps, **extra):
     record = {"scenario": name, "requests_per_s": rps, "errors": 0, "unexpected_refusals": 0, "expected_refusals": 0,
-              "service_cores": 1.0, "connections_per_instance": 32, "latency_ms": {"p50": 1, "p99": 2, "p999": 3, "max": 4}}
+              "service_cores": 1.0, "service_cpu_us_per_request": 1e6 / rps if rps else None, "connections_per_instance": 32, "latency_ms": {"p50": 1, "p99": 2, "p999": 3, "max": 4}}
     return record | extra
 
 
