@@ -135,6 +135,12 @@ public final class RevocationFeed: Service, Sendable {
             do {
                 try await snapshot.forEachPage { values in
                     for value in values {
+                        // The issuer's own form is read by a fast path; anything else by the full decoder.
+                        if let event = RevocationEvent.canonical(value) {
+                            set.apply(event)
+                            loaded += 1
+                            continue
+                        }
                         switch Result(catching: { try AuthEvent.decode(value) }) {
                         case .success(.revocation(let event)):
                             set.apply(event)
@@ -188,8 +194,14 @@ public final class RevocationFeed: Service, Sendable {
 
     private func apply(_ value: [UInt8], partition: Int, offset: Int) {
         do {
-            guard case .revocation(let event) = try AuthEvent.decode(value) else {
-                throw EventError(.invalid, "not a revocation event")
+            let event: RevocationEvent
+            if let canonical = RevocationEvent.canonical(value) {
+                event = canonical
+            } else {
+                guard case .revocation(let decoded) = try AuthEvent.decode(value) else {
+                    throw EventError(.invalid, "not a revocation event")
+                }
+                event = decoded
             }
             set.apply(event)
             size.record(set.count)

@@ -1,0 +1,96 @@
+import AuthEvents
+import Testing
+
+@testable import ServiceKit
+
+/// The fast path for the issuer's own form of a revocation (`RevocationEvent.canonical`) must
+/// never disagree with `AuthEvent.decode`: whatever it accepts, the full decoder accepts with
+/// the same event; what it does not accept, the feed hands to the full decoder.
+@Suite struct RevocationEventCanonicalTests {
+    static let now = 1_795_455_601.123_456_7
+
+    static let issuerWritten: [RevocationEvent] = [
+        RevocationEvent(target: .token(id: "3q2-7wGkTVqK1uUu0cGr9g"), expiresAt: now + 900, revokedAt: now),
+        RevocationEvent(target: .session(id: "Yl2m1VJfQd6Kp6c3xY9W0A"), expiresAt: 1_795_456_530, revokedAt: 1_795_455_602),
+        RevocationEvent(target: .token(id: "x"), expiresAt: 946_684_800, revokedAt: 7_258_118_400),
+        RevocationEvent(target: .token(id: String(repeating: "a", count: 256)), expiresAt: now + 0.5, revokedAt: now),
+        RevocationEvent(target: .token(id: "with space and ~ and \u{7F}"), expiresAt: now, revokedAt: now),
+    ]
+
+    /// Events as the issuer encodes them: the fast path takes every jti and sid one.
+    @Test(arguments: issuerWritten)
+    func theIssuersFormIsReadLikeTheFullDecoderReadsIt(event: RevocationEvent) throws {
+        let bytes = AuthEvent.revocation(event).encoded
+        #expect(RevocationEvent.canonical(bytes) == event)
+        #expect(try AuthEvent.decode(bytes) == .revocation(event))
+    }
+
+    static let otherEvents: [RevocationEvent] = [
+        RevocationEvent(target: .subject(id: "alice", issuedBefore: now), expiresAt: now, revokedAt: now),
+        RevocationEvent(target: .token(id: "quote\"d"), expiresAt: now, revokedAt: now),
+        RevocationEvent(target: .token(id: "é"), expiresAt: now, revokedAt: now),
+    ]
+
+    /// Member order and spacing other than the issuer's, and what the full decoder refuses.
+    static let otherTexts: [String] = [
+        #"{"version":1,"type":"revocation","kind":"jti","value":"a","expiresAt":1795456500,"revokedAt":1795455601}"#,
+        #"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":1795456500,"revokedAt":1795455601} "#,
+        #"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":1.7954565e9,"revokedAt":1795455601}"#,
+        #"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":1795456500,"revokedAt":1795455601,"x":1}"#,
+        #"{"type":"revocation","version":1,"kind":"jti","value":"","expiresAt":1795456500,"revokedAt":1795455601}"#,
+        #"{"type":"revocation","version":2,"kind":"jti","value":"a","expiresAt":1795456500,"revokedAt":1795455601}"#,
+        #"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":946684799,"revokedAt":1795455601}"#,
+        #"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":7258118400.5,"revokedAt":1795455601}"#,
+        #"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":01795456500,"revokedAt":1795455601}"#,
+        #"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":1795456500.,"revokedAt":1795455601}"#,
+        #"{"type":"revocation","version":1,"kind":"jti","value":"a\u0001","expiresAt":1795456500,"revokedAt":1795455601}"#,
+        #"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":1795456500,"revokedAt":1795455601"#,
+        #"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":1795456500,"revokedAt":1795455601}}"#,
+        String(repeating: "a", count: 300),
+    ]
+
+    /// Anything else goes to the full decoder, which accepts it or gives the reason.
+    @Test func everythingElseIsLeftToTheFullDecoder() {
+        let others = Self.otherEvents.map { AuthEvent.revocation($0).encoded } + Self.otherTexts.map { Array($0.utf8) }
+        for bytes in others {
+            #expect(RevocationEvent.canonical(bytes) == nil, "\(String(decoding: bytes, as: UTF8.self))")
+        }
+    }
+
+    @Test func aValueOfMoreThan256BytesIsLeftToTheFullDecoder() {
+        let event = RevocationEvent(target: .token(id: String(repeating: "a", count: 257)), expiresAt: Self.now, revokedAt: Self.now)
+        let bytes = AuthEvent.revocation(event).encoded
+        #expect(RevocationEvent.canonical(bytes) == nil)
+        #expect(throws: EventError.self) { try AuthEvent.decode(bytes) }
+    }
+
+    /// Every one-byte change of issuer-written events: the fast path accepts a change only if
+    /// the full decoder accepts it too, with the same result.
+    @Test func neverAcceptsWhatTheFullDecoderReadsDifferently() {
+        var generator = SystemRandomNumberGenerator()
+        let events = [
+            RevocationEvent(target: .token(id: "3q2-7wGkTVqK1uUu0cGr9g"), expiresAt: Self.now + 900, revokedAt: Self.now),
+            RevocationEvent(target: .session(id: "Yl2m1VJfQd6Kp6c3xY9W0A"), expiresAt: 1_795_456_530, revokedAt: 1_795_455_602),
+        ]
+        let replacements: [UInt8] = Array("\"\\{}:,.eE+-019 aZ".utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xFF]
+        var accepted = 0
+        for event in events {
+            let original = AuthEvent.revocation(event).encoded
+            for index in original.indices {
+                for replacement in replacements + [UInt8.random(in: 0...255, using: &generator)] {
+                    var mutated = original
+                    mutated[index] = replacement
+                    guard let fast = RevocationEvent.canonical(mutated) else { continue }
+                    accepted += 1
+                    #expect((try? AuthEvent.decode(mutated)) == .revocation(fast), "\(String(decoding: mutated, as: UTF8.self))")
+                }
+                var shortened = original
+                shortened.remove(at: index)
+                if let fast = RevocationEvent.canonical(shortened) {
+                    #expect((try? AuthEvent.decode(shortened)) == .revocation(fast))
+                }
+            }
+        }
+        #expect(accepted > 0)
+    }
+}
