@@ -62,7 +62,7 @@ func buildApplication(_ bootstrap: ServiceBootstrap) throws -> some ApplicationP
     let components = ResourceComponents(
         verifier: AccessTokenVerifier(
             policy: policy, keys: catalog.directory, revocations: revocations,
-            cacheCapacity: try settings.integer(ResourceSettings.tokenCacheSize, in: 0 ... 10_000_000)),
+            cacheCapacity: try settings.integer(ResourceSettings.tokenCacheSize, in: 0...10_000_000)),
         challenge: BearerChallenge(realm: try settings.string(ResourceSettings.realm)),
         refreshKeys: { await refresher.refresh() },
         operational: OperationalRoutes(readiness: readiness, registry: bootstrap.registry))

@@ -17,7 +17,8 @@ struct CSRFGuard: Sendable {
 
     /// - Throws: 403 `csrf_rejected`.
     func check(_ request: Request) throws {
-        guard let marker = request.headers[.xRequestedWith], marker.utf8.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") })
+        guard let marker = request.headers[.xRequestedWith],
+            marker.utf8.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") })
         else {
             throw Self.rejected("the X-Requested-With header is required")
         }

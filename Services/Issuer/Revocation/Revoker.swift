@@ -65,8 +65,11 @@ struct Revoker: Sendable {
             for (entry, event) in events {
                 group.addTask {
                     let delivered = await publisher.publish(topic: topic, key: Self.value(entry.target), value: event, wait: deliveryWait)
-                    Counter(label: "issuer_revocations_total", dimensions: [("kind", Self.kind(entry.target)), ("acknowledged", "\(delivered)")])
-                        .increment()
+                    Counter(
+                        label: "issuer_revocations_total",
+                        dimensions: [("kind", Self.kind(entry.target)), ("acknowledged", "\(delivered)")]
+                    )
+                    .increment()
                 }
             }
         }
