@@ -54,11 +54,12 @@ bench: bootstrap
 ## token pools through the issuer and runs every scenario against both resource instances, then
 ## the issuer's figures and the resource memory run. Results in .run/loadtest/, explained in
 ## docs/BENCHMARKS.md. LOADTEST_FLAGS: e.g. --duration 30, --scenarios hot,cold-es256, --strict.
+## A missed bar is a result, not a failure: the memory run's exit 1 for one is reported and ignored.
 LOADTEST_FLAGS ?=
 loadtest: bootstrap
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
 	infra/loadtest/run $(LOADTEST_FLAGS)
-	infra/loadtest/memory
+	-infra/loadtest/memory
 
 ## Builds everything, tests included; Package.swift treats every warning in our targets as
 ## an error, so this fails on any warning. Also checks the formatting.

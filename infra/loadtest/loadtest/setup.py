@@ -62,13 +62,13 @@ def build_pools(cluster, work, tokenctl, cold_tokens, storm_tokens, samples):
         "hot": pools.write(work, "hot.tokens", cold_es[:8]),
         "cold-es256": pools.write(work, "cold-es256.tokens", cold_es),
         "cold-rs256": pools.write(work, "cold-rs256.tokens", cold_rs),
-        "storm": pools.write(work, "storm.tokens", stormed),
+        "storm": pools.write(work, "storm.tokens", stormed[:storm_tokens]),
         "forged": pools.write(work, "forged.tokens", forged),
         "valid-sids": pools.write(work, "valid.sids", pools.session_ids(cold_es + cold_rs + cold_es[:8])),
         "samples": sample_tokens,
         "checker-cookie": checker_cookie,
         "admin-token": admin_token,
-        "sizes": {"cold-es256": len(cold_es), "cold-rs256": len(cold_rs), "storm": len(stormed), "forged": len(forged),
+        "sizes": {"cold-es256": len(cold_es), "cold-rs256": len(cold_rs), "storm": min(len(stormed), storm_tokens), "forged": len(forged),
                   "samples": len(sample_tokens), "sessions": len(cookies)},
     }
     figures = {"login": login_figures, "refresh-es256": refresh_es, "refresh-rs256": refresh_rs}

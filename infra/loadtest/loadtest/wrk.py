@@ -15,7 +15,7 @@ class Run:
     def __init__(self, url, script, duration, args, threads=1, connections=32, timeout="5s"):
         self.out = tempfile.NamedTemporaryFile(prefix="loadtest-", suffix=".json", delete=False).name
         env = dict(os.environ, LOADTEST_OUT=self.out, LOADTEST_WRK_DIR=WRK_DIR)
-        env.update({k: v for k, v in args.items() if k.startswith("LOADTEST_")})
+        env.update({k: str(v) for k, v in args.items() if k.startswith("LOADTEST_")})
         script_args = [f"{k}={v}" for k, v in args.items() if not k.startswith("LOADTEST_")] + [f"threads={threads}"]
         command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--timeout", timeout,
                    "-s", os.path.join(WRK_DIR, script), url, "--"] + script_args

@@ -83,7 +83,7 @@ class BarTests(unittest.TestCase):
         self.assertTrue(met["hostile req/s within 10 % of cold ES256"])
 
     def test_storm_bars(self):
-        storm = scenario("revocation-storm", 1000, logouts={"requests_per_s": 1005, "other": 0},
+        storm = scenario("revocation-storm", 1000, logouts={"per_s": 1005, "over_s": 10.0, "sent": 10050, "answered_204": 10050, "other": 0},
                          propagation={"p99_ms": 40.0, "samples": 50, "unenforced": 0},
                          lost_revocations={"stormed_tokens_accepted": [0, 0], "missing": [0, 0]})
         met = self.verdicts(result(storm))

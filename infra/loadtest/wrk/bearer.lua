@@ -5,6 +5,8 @@
 --       [sids=FILE]                     a 200 whose sid is not in FILE counts as forged_accepted
 --       [once=1]                        each pool token exactly once, then the thread stops
 --       [start=0]                       offset into the pool (keeps instances on different tokens)
+-- LOADTEST_RATE=N (environment: wrk only asks for `delay` before the arguments are read): N
+-- requests per second from each thread (open loop) instead of as fast as possible.
 -- Tokens are taken round-robin; each thread starts at its own offset so that the threads do
 -- not send the same token at the same time. Requests are formatted once, in init.
 package.path = os.getenv("LOADTEST_WRK_DIR") .. "/?.lua;" .. package.path
@@ -41,6 +43,11 @@ function init(args)
     sids = {}
     for _, sid in ipairs(report.lines(options.sids)) do sids[sid] = true end
   end
+end
+
+if os.getenv("LOADTEST_RATE") then
+  local pace = report.pacer(tonumber(os.getenv("LOADTEST_RATE")))
+  function delay() return pace() end
 end
 
 function request()

@@ -1,11 +1,14 @@
 -- POST /auth/logout with each token of a pool once, at a fixed total rate (open loop: a
--- request's slot is its place in the schedule, not the answer to the one before).
+-- request's slot is its place in the schedule, not the answer to the one before). Once the
+-- pool is used up the schedule goes on with GET /healthz, so that wrk's end never cuts a
+-- logout short: run wrk a few seconds longer than the pool lasts. The counters `first` and
+-- `last` are when the first and the last logout were sent (seconds, monotonic clock).
 --
---   wrk ... -s logout.lua ISSUER -- tokens=FILE rate=1000 [threads=N]
+--   wrk ... -s logout.lua ISSUER -- tokens=FILE rate=1000 [threads=1]
 package.path = os.getenv("LOADTEST_WRK_DIR") .. "/?.lua;" .. package.path
 local report = require("report")
 
-local requests, next_request, interval, started, scheduled = {}, 1, 0, nil, 0
+local requests, next_request, pace, filler = {}, 1, nil, nil
 
 function setup(thread) report.setup(thread) end
 
@@ -18,22 +21,17 @@ function init(args)
       ["Authorization"] = "Bearer " .. tokens[index], ["Content-Length"] = "0",
     })
   end
-  interval = threads / tonumber(options.rate or "1000")
+  pace = report.pacer(tonumber(options.rate or "1000") / threads)
+  filler = wrk.format("GET", "/healthz")
 end
 
-function delay()
-  local now = report.now()
-  started = started or now
-  scheduled = scheduled + 1
-  return math.max(0, math.floor((started + scheduled * interval - now) * 1000))
-end
+function delay() return pace() end
 
 function request()
   local request = requests[next_request]
-  if not request then
-    wrk.thread:stop()
-    return requests[#requests]
-  end
+  if not request then return filler end
+  if next_request == 1 then counters.first = report.now() end
+  counters.last = report.now()
   next_request = next_request + 1
   report.count("sent")
   return request

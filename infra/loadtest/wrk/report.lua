@@ -23,6 +23,18 @@ function report.now()
   return tonumber(clock.tv_sec) + tonumber(clock.tv_nsec) * 1e-9
 end
 
+-- An open-loop schedule of `per_second` requests (for `delay()`): each call takes the next
+-- slot and returns the milliseconds until it, whatever the answers before.
+function report.pacer(per_second)
+  local started, scheduled, interval = nil, 0, 1 / per_second
+  return function()
+    local now = report.now()
+    started = started or now
+    scheduled = scheduled + 1
+    return math.max(0, math.floor((started + scheduled * interval - now) * 1000))
+  end
+end
+
 -- `wrk ... -- key=value ...` as a table.
 function report.arguments(args)
   local options = {}
