@@ -217,7 +217,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // Writes many revocations as the issuer does, for the memory and load tests
-        // (infra/loadtest/memory, docs/BENCHMARKS-memory.md).
+        // (infra/loadtest/memory, docs/BENCHMARKS.md).
         .executableTarget(
             name: "RevocationSeed",
             dependencies: [

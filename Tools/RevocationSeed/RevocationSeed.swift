@@ -3,7 +3,7 @@ import Foundation
 import Logging
 
 /// Writes many revocations the way the issuer's `Revoker` does, fast, for load and memory
-/// tests of the resource's denylist (docs/BENCHMARKS-memory.md).
+/// tests of the resource's denylist (docs/BENCHMARKS.md).
 @main
 struct RevocationSeed: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -7,7 +7,7 @@ import Redis
 /// whose own work per key bounds the load, then always has a request waiting instead of
 /// waiting for this process to parse and decode (1,000,000 entries on two shared cores: 17.1 s
 /// with one `SCAN` then one `MGET` at a time, 6.3 s with this and the canonical decode;
-/// docs/BENCHMARKS-memory.md). With a single connection the requests simply queue on it.
+/// docs/BENCHMARKS.md). With a single connection the requests simply queue on it.
 ///
 /// A key that expires between `SCAN` and `MGET` is simply missing from `MGET`'s answer; a key
 /// that `SCAN` returns twice is applied twice, which is harmless.

@@ -8,7 +8,7 @@ extension RevocationEvent {
     ///
     /// Why: loading 1,000,000 entries from Redis spent about 3 µs an entry in the general JSON
     /// parser (the members as strings, then looked up by name) of the 5 s budget
-    /// (docs/BENCHMARKS-memory.md). This reads the one shape the issuer writes in one pass. It
+    /// (docs/BENCHMARKS.md). This reads the one shape the issuer writes in one pass. It
     /// accepts nothing `AuthEvent.decode` refuses and gives the same event for what it accepts
     /// (`RevocationEventCanonicalTests` compares the two), so it only ever skips work.
     static func canonical(_ bytes: [UInt8]) -> RevocationEvent? {
