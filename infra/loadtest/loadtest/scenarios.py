@@ -121,7 +121,7 @@ def rotation(ctx, admin_token, checker_cookie, lead_s):
     return load(ctx, "rotation", ctx.pools["cold-es256"], duration=duration, during=during)
 
 
-def revocation_storm(ctx, rate, load_rate, storm_s=10):
+def revocation_storm(ctx, rate, load_rate, connections, storm_s=10):
     """Logouts at `rate` per second for `storm_s` while every instance serves `load_rate` hot
     requests per second, with a sample of logouts timed to enforcement meanwhile; then every
     stormed token is checked refused on every instance, and every instance's denylist against
@@ -137,7 +137,7 @@ def revocation_storm(ctx, rate, load_rate, storm_s=10):
         sampler.start()
         # A few seconds past the pool's end, so that no logout is cut short by wrk's end.
         storm = wrk.run(cluster.issuer_url, "logout.lua", storm_s + 3, {"tokens": ctx.pools["storm"], "rate": rate},
-                        connections=64, timeout="10s")
+                        connections=connections, timeout="10s")
         result["propagation"] = sampler.stop()
         statuses = {int(k): v for k, v in storm["statuses"].items()}
         counters = storm["counters"]
@@ -150,7 +150,7 @@ def revocation_storm(ctx, rate, load_rate, storm_s=10):
 
     record = load(ctx, "revocation-storm", ctx.pools["hot"], duration=duration, during=during,
                   args={"LOADTEST_RATE": load_rate})
-    record["load_rate_per_instance"] = load_rate
+    record["load_rate_per_instance"], record["storm_connections"] = load_rate, connections
     time.sleep(1)
     record.update(result)
     record["lost_revocations"] = lost_revocations(ctx)

@@ -36,7 +36,7 @@ def signing_with(cluster, alg, limit_s=90):
 
 def build_pools(cluster, work, tokenctl, cold_tokens, storm_tokens, samples):
     """Mints every pool; returns (pools: name -> file, figures of the issuer's runs)."""
-    valid_sessions, storm_sessions = 32, 16
+    valid_sessions, storm_sessions = 64, 16
     needed = valid_sessions + storm_sessions + samples + 2
     cookies, login_figures = pools.login_sessions(cluster, work, needed, *ALICE)
     if len(cookies) < needed:
