@@ -57,7 +57,8 @@ struct CommandTests {
                 #expect(try await redis.incr(key) == 2)
                 #expect(try await redis.ttl(key) == .persistent)
                 #expect(try await redis.expire(key, seconds: 60))
-                #expect(try await redis.ttl(key) == .seconds(60))
+                // A second may pass between EXPIRE and TTL on a loaded machine.
+                #expect([.seconds(60), .seconds(59)].contains(try await redis.ttl(key)))
                 #expect(try await redis.pexpire(key, after: .milliseconds(30_500)))
                 let left = try await redis.ttl(key)
                 #expect(left == .seconds(30) || left == .seconds(31))
