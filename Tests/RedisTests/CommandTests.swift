@@ -26,8 +26,7 @@ struct CommandTests {
         try await TestRedis.withClient { redis in
             try await TestRedis.withKey(redis) { key in
                 try await redis.set(key + "ex", to: "v", expiration: .seconds(100))
-                // A loaded machine may let a second pass between SET and TTL.
-                #expect([.seconds(100), .seconds(99)].contains(try await redis.ttl(key + "ex")))
+                #expect(Self.secondsLeft(try await redis.ttl(key + "ex"), near: 100))
                 try await redis.set(key + "px", to: "v", expiration: .milliseconds(1500))
                 let pttl = try await redis.send("PTTL", RedisArgument(key + "px")).integer
                 #expect((1...1500).contains(pttl ?? 0))
@@ -44,7 +43,7 @@ struct CommandTests {
                 let stored = try await redis.set(
                     key + "nx", to: "x", expiration: .seconds(5), onlyIfAbsent: true)
                 #expect(stored)
-                #expect([.seconds(5), .seconds(4)].contains(try await redis.ttl(key + "nx")))
+                #expect(Self.secondsLeft(try await redis.ttl(key + "nx"), near: 5))
             }
         }
     }
@@ -57,11 +56,9 @@ struct CommandTests {
                 #expect(try await redis.incr(key) == 2)
                 #expect(try await redis.ttl(key) == .persistent)
                 #expect(try await redis.expire(key, seconds: 60))
-                // A second may pass between EXPIRE and TTL on a loaded machine.
-                #expect([.seconds(60), .seconds(59)].contains(try await redis.ttl(key)))
+                #expect(Self.secondsLeft(try await redis.ttl(key), near: 60))
                 #expect(try await redis.pexpire(key, after: .milliseconds(30_500)))
-                let left = try await redis.ttl(key)
-                #expect(left == .seconds(30) || left == .seconds(31))
+                #expect(Self.secondsLeft(try await redis.ttl(key), near: 31))
                 #expect(try await !redis.expire(key + "missing", seconds: 5))
                 try await redis.set(key + "b", to: "b")
                 #expect(try await redis.del([key, key + "b", key + "missing"]) == 2)
@@ -189,5 +186,12 @@ struct CommandTests {
                 #expect(sameConnection)
             }
         }
+    }
+
+    /// Whether `ttl` is a time in seconds at most `expected` and at most a few seconds less:
+    /// a loaded CI machine has let more than a second pass between setting a TTL and reading it.
+    private static func secondsLeft(_ ttl: RedisTTL, near expected: Int64) -> Bool {
+        guard case .seconds(let left) = ttl else { return false }
+        return (max(1, expected - 5)...expected).contains(left)
     }
 }
