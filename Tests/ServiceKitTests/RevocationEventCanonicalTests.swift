@@ -64,6 +64,24 @@ import Testing
         #expect(throws: EventError.self) { try AuthEvent.decode(bytes) }
     }
 
+    /// Times as the issuer writes them (a microsecond fraction) and with other digit counts:
+    /// the fast conversion gives the double `strtod` gives, to the last bit.
+    @Test func timesConvertAsStrtodConvertsThem() {
+        var generator = SystemRandomNumberGenerator()
+        var texts = ["946684800", "7258118400", "1795455601.5", "1795455601.000001", "1795455601.999999",
+                     "1795455601.1234567", "1795455601.12345678901234567890", "4503599627.370496", "7258118399.9999999"]
+        for _ in 0..<20_000 {
+            let fraction = Int.random(in: 0...9, using: &generator)
+            let digits = (0..<fraction).map { _ in String(Int.random(in: 0...9, using: &generator)) }.joined()
+            texts.append("\(Int.random(in: 946_684_800...7_258_118_399, using: &generator))" + (fraction > 0 ? "." + digits : ""))
+        }
+        for text in texts {
+            let bytes = Array(#"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":"#.utf8) + Array(text.utf8)
+                + Array(#","revokedAt":1795455601}"#.utf8)
+            #expect(RevocationEvent.canonical(bytes)?.expiresAt.bitPattern == Double(text)!.bitPattern, "\(text)")
+        }
+    }
+
     /// Every one-byte change of issuer-written events: the fast path accepts a change only if
     /// the full decoder accepts it too, with the same result.
     @Test func neverAcceptsWhatTheFullDecoderReadsDifferently() {

@@ -73,9 +73,13 @@ import TokenKit
         set.apply(RevocationEvent(target: .token(id: "t"), expiresAt: now + 600, revokedAt: now))
         set.apply(RevocationEvent(target: .subject(id: "s", issuedBefore: now), expiresAt: now + 5, revokedAt: now))
         set.apply(RevocationEvent(target: .subject(id: "s", issuedBefore: now), expiresAt: now + 600, revokedAt: now))
+        // The other order: a shorter expiry arriving later does not shorten the entry.
+        set.apply(RevocationEvent(target: .session(id: "x"), expiresAt: now + 600, revokedAt: now))
+        set.apply(RevocationEvent(target: .session(id: "x"), expiresAt: now + 5, revokedAt: now))
+        set.apply(RevocationEvent(target: .token(id: "t"), expiresAt: now + 5, revokedAt: now))
         #expect(set.sweep(now: now + 120) == 0)
-        #expect(set.count == 2)
-        #expect(set.sweep(now: now + 601) == 2)
+        #expect(set.count == 3)
+        #expect(set.sweep(now: now + 601) == 3)
         #expect(set.sweep(now: now + 7200) == 0)
     }
 

@@ -50,6 +50,19 @@ public final class RevocationSet: RevocationChecking, Sendable {
             }
         }
 
+        /// Sets `id`'s expiry in `table` to `expiry` unless it already has that or a later one.
+        /// One hash lookup for a new id (a load inserts a million): the update reports the old
+        /// expiry, which is put back in the rare case that it was later.
+        /// - Returns: whether the expiry changed.
+        static func raise(_ table: inout [RevocationID: UInt32], _ id: RevocationID, to expiry: UInt32) -> Bool {
+            guard let old = table.updateValue(expiry, forKey: id) else { return true }
+            if old >= expiry {
+                table[id] = old
+                return false
+            }
+            return true
+        }
+
         mutating func schedule(_ id: RevocationID, _ kind: Kind, at expiry: UInt32) {
             wheels[kind.rawValue][expiry / 60, default: []].append(id)
         }
@@ -70,18 +83,12 @@ public final class RevocationSet: RevocationChecking, Sendable {
         case .token(let id):
             let key = RevocationID(id)
             tables.withLock { tables in
-                let old = tables.tokens[key]
-                guard (old ?? 0) < expiry else { return }
-                tables.tokens[key] = expiry
-                tables.schedule(key, .token, at: expiry)
+                if Tables.raise(&tables.tokens, key, to: expiry) { tables.schedule(key, .token, at: expiry) }
             }
         case .session(let id):
             let key = RevocationID(id)
             tables.withLock { tables in
-                let old = tables.sessions[key]
-                guard (old ?? 0) < expiry else { return }
-                tables.sessions[key] = expiry
-                tables.schedule(key, .session, at: expiry)
+                if Tables.raise(&tables.sessions, key, to: expiry) { tables.schedule(key, .session, at: expiry) }
             }
         case .subject(let id, let issuedBefore):
             let key = RevocationID(id)
