@@ -16,6 +16,7 @@ struct RedisRevocationSnapshotTests {
         let failing: String?
         let inFlight = Atomic<Int>(0)
         let mostInFlight = Atomic<Int>(0)
+        let mgetsAnswered = Atomic<Int>(0)
 
         init(_ redis: any RedisCommands, failing: String? = nil) {
             self.redis = redis
@@ -30,6 +31,7 @@ struct RedisRevocationSnapshotTests {
             defer { _ = inFlight.subtract(1, ordering: .relaxed) }
             try await Task.sleep(for: .milliseconds(5))
             let replies = try await redis.pipeline(commands)
+            if commands.first?.name == "MGET" { mgetsAnswered.add(1, ordering: .relaxed) }
             return zip(commands, replies).map { $0.name == failing ? .error("ERR injected") : $1 }
         }
     }
@@ -63,6 +65,39 @@ struct RedisRevocationSnapshotTests {
         // The next SCAN overlaps the MGETs of the pages already found (at most the scan and 2).
         #expect((2...3).contains(recording.mostInFlight.load(ordering: .relaxed)))
         // Left behind only if the test failed before: they expire within 10 minutes.
+        try await redis.del(keys)
+        try await redis.close()
+    }
+
+    /// While the caller decodes a page, the scan and the fetches go on, up to the window.
+    @Test func fetchingGoesOnWhileTheCallerDecodesUpToTheWindow() async throws {
+        let environment = try #require(IntegrationEnvironment())
+        let redis = try RedisClient(configuration: RedisConfiguration(url: environment.redisURL))
+        let suffix = UUID().uuidString.prefix(8)
+        let keys = (0..<3_000).map { "revoked:jti:window-\(suffix)-\($0)" }
+        _ = try await redis.pipeline(keys.map { RedisCommand("SET", RedisArgument($0), "v", "EX", 600) })
+        let recording = Recording(redis)
+        var pages = 0
+        var aheadWhilePaused = 0
+        try await RedisRevocationSnapshot(redis: recording, pageSize: 100, window: 6).forEachPage { _ in
+            pages += 1
+            guard pages == 1 else { return }
+            // The first page takes long to decode: wait (blocking, as decoding does) until the
+            // fetcher has stopped at its window, or 20 s.
+            let deadline = ContinuousClock.now + .seconds(20)
+            var last = -1, steadySince = ContinuousClock.now
+            while ContinuousClock.now < deadline {
+                let answered = recording.mgetsAnswered.load(ordering: .relaxed)
+                if answered != last { (last, steadySince) = (answered, .now) }
+                if answered > 1, ContinuousClock.now - steadySince > .milliseconds(300) { break }
+                usleep(5_000)
+            }
+            aheadWhilePaused = last - 1
+        }
+        // Pages of keys this test did not write may come too (the test Redis is shared).
+        #expect(pages >= keys.count / 100)
+        // Fetched ahead while this page was decoded, and no more than the window allows.
+        #expect((3...5).contains(aheadWhilePaused), "\(aheadWhilePaused) pages fetched ahead")
         try await redis.del(keys)
         try await redis.close()
     }

@@ -2,12 +2,13 @@ import Redis
 
 /// ``RevocationSnapshot`` over Redis: `SCAN MATCH revoked:* COUNT n` and `MGET` of each page.
 ///
-/// The scan runs ahead on one connection while up to ``fetchDepth`` `MGET`s of the pages it
-/// found run on others, and a page is decoded while the next requests are in flight: Redis,
-/// whose own work per key bounds the load, then always has a request waiting instead of
-/// waiting for this process to parse and decode (1,000,000 entries on two shared cores: 17.1 s
-/// with one `SCAN` then one `MGET` at a time, 6.3 s with this and the canonical decode;
-/// docs/BENCHMARKS.md). With a single connection the requests simply queue on it.
+/// A child task keeps Redis busy: the scan runs ahead on one connection while up to
+/// ``fetchDepth`` `MGET`s of the pages it found run on others, and it hands the fetched pages
+/// to the caller's task, which decodes them meanwhile. Redis, whose own work per key bounds the
+/// load, then always has a request waiting instead of waiting for this process to decode
+/// (1,000,000 entries on two shared cores: 17.1 s with one `SCAN` then one `MGET` at a time;
+/// docs/BENCHMARKS.md). At most ``window`` fetched pages wait for the caller, so a slow caller
+/// holds a bounded amount of memory. With a single connection the requests simply queue on it.
 ///
 /// A key that expires between `SCAN` and `MGET` is simply missing from `MGET`'s answer; a key
 /// that `SCAN` returns twice is applied twice, which is harmless.
@@ -22,12 +23,17 @@ public struct RedisRevocationSnapshot: RevocationSnapshot {
     /// `MGET`s in flight at once, besides the `SCAN`; also how many scanned pages may wait for
     /// theirs. Default: 2 (with the scan, 3 of a `RedisClient`'s default 4 connections).
     public let fetchDepth: Int
+    /// Fetched pages (in flight or done) the caller may not have decoded yet. Default: 16, about
+    /// 2 MB of issuer-written events at 1,000 a page: enough to ride out a pause of the caller
+    /// (a hash table growing to a million entries takes a few hundred ms) without Redis idling.
+    public let window: Int
 
     /// Creates a snapshot reader over a client or a connection.
-    public init(redis: any RedisCommands, pageSize: Int = 1000, fetchDepth: Int = 2) {
+    public init(redis: any RedisCommands, pageSize: Int = 1000, fetchDepth: Int = 2, window: Int = 16) {
         self.redis = redis
         self.pageSize = max(1, pageSize)
         self.fetchDepth = max(1, fetchDepth)
+        self.window = max(self.fetchDepth, window)
     }
 
     /// What a request brought back.
@@ -39,6 +45,31 @@ public struct RedisRevocationSnapshot: RevocationSnapshot {
     }
 
     public func forEachPage(_ page: ([[UInt8]]) -> Void) async throws {
+        let (pages, delivery) = AsyncThrowingStream.makeStream(of: [[UInt8]].self)
+        // One credit per page the fetcher may fetch ahead; the caller returns one per page decoded.
+        let (credits, returned) = AsyncStream.makeStream(of: Void.self)
+        for _ in 0..<window { returned.yield() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    try await fetchAll(into: delivery, credits: credits)
+                    delivery.finish()
+                } catch {
+                    delivery.finish(throwing: error)
+                }
+            }
+            for try await values in pages {
+                page(values)
+                returned.yield()
+            }
+            returned.finish()
+            try await group.waitForAll()
+        }
+    }
+
+    /// Scans and fetches every page into `delivery`, taking a credit before each `MGET`.
+    func fetchAll(into delivery: AsyncThrowingStream<[[UInt8]], any Error>.Continuation, credits: AsyncStream<Void>) async throws {
+        var credits = credits.makeAsyncIterator()
         try await withThrowingTaskGroup(of: Reply.self) { group in
             group.addTask { try await scan(from: "0") }
             var scanning = true
@@ -47,18 +78,19 @@ public struct RedisRevocationSnapshot: RevocationSnapshot {
             var scanned: [[RedisArgument]] = []
             var fetching = 0
             while let reply = try await group.next() {
-                var values: [[UInt8]] = []
                 switch reply {
                 case .scanned(let next, let keys):
                     scanning = false
                     cursor = next
                     if !keys.isEmpty { scanned.append(keys) }
-                case .fetched(let fetched):
+                case .fetched(let values):
                     fetching -= 1
-                    values = fetched
+                    // Even an empty page (every key expired since the scan): it returns its credit.
+                    delivery.yield(values)
                 }
-                // New requests first, so that Redis works while this page decodes.
                 while fetching < fetchDepth, !scanned.isEmpty {
+                    // No credit: the caller has stopped (the load is cancelled) or is a window behind.
+                    guard await credits.next() != nil else { throw CancellationError() }
                     let keys = scanned.removeFirst()
                     group.addTask { .fetched(try await mget(keys)) }
                     fetching += 1
@@ -68,12 +100,6 @@ public struct RedisRevocationSnapshot: RevocationSnapshot {
                     scanning = true
                     cursor = nil
                 }
-                guard !values.isEmpty else { continue }
-                // Lets the new children run up to their hop onto a connection's thread before
-                // decoding starts: an executor that keeps a child on its parent's thread (NIO's,
-                // when it is installed as the global executor) would otherwise send them after.
-                await Task.yield()
-                page(values)
             }
         }
     }
