@@ -3,7 +3,7 @@ import Testing
 
 @testable import ServiceKit
 
-/// The fast path for the issuer's own form of a revocation (`RevocationEvent.canonical`) must
+/// The fast path for the issuer's own form of a revocation (`CanonicalRevocation`) must
 /// never disagree with `AuthEvent.decode`: whatever it accepts, the full decoder accepts with
 /// the same event; what it does not accept, the feed hands to the full decoder.
 @Suite struct RevocationEventCanonicalTests {
@@ -21,7 +21,7 @@ import Testing
     @Test(arguments: issuerWritten)
     func theIssuersFormIsReadLikeTheFullDecoderReadsIt(event: RevocationEvent) throws {
         let bytes = AuthEvent.revocation(event).encoded
-        #expect(RevocationEvent.canonical(bytes) == event)
+        #expect(CanonicalRevocation(bytes) == CanonicalRevocation(of: event))
         #expect(try AuthEvent.decode(bytes) == .revocation(event))
     }
 
@@ -53,19 +53,20 @@ import Testing
     @Test func everythingElseIsLeftToTheFullDecoder() {
         let others = Self.otherEvents.map { AuthEvent.revocation($0).encoded } + Self.otherTexts.map { Array($0.utf8) }
         for bytes in others {
-            #expect(RevocationEvent.canonical(bytes) == nil, "\(String(decoding: bytes, as: UTF8.self))")
+            #expect(CanonicalRevocation(bytes) == nil, "\(String(decoding: bytes, as: UTF8.self))")
         }
     }
 
     @Test func aValueOfMoreThan256BytesIsLeftToTheFullDecoder() {
         let event = RevocationEvent(target: .token(id: String(repeating: "a", count: 257)), expiresAt: Self.now, revokedAt: Self.now)
         let bytes = AuthEvent.revocation(event).encoded
-        #expect(RevocationEvent.canonical(bytes) == nil)
+        #expect(CanonicalRevocation(bytes) == nil)
         #expect(throws: EventError.self) { try AuthEvent.decode(bytes) }
     }
 
-    /// Times as the issuer writes them (a microsecond fraction) and with other digit counts:
-    /// the fast conversion gives the double `strtod` gives, to the last bit.
+    /// Times as the issuer writes them (the shortest form of `Date().timeIntervalSince1970`,
+    /// 16 or 17 digits) and with other digit counts: the conversion gives the double `strtod`
+    /// gives, to the last bit.
     @Test func timesConvertAsStrtodConvertsThem() {
         var generator = SystemRandomNumberGenerator()
         var texts = ["946684800", "7258118400", "1795455601.5", "1795455601.000001", "1795455601.999999",
@@ -75,11 +76,37 @@ import Testing
             let digits = (0..<fraction).map { _ in String(Int.random(in: 0...9, using: &generator)) }.joined()
             texts.append("\(Int.random(in: 946_684_800...7_258_118_399, using: &generator))" + (fraction > 0 ? "." + digits : ""))
         }
+        for _ in 0..<20_000 {
+            texts.append("\(Double.random(in: 946_684_800...7_258_118_400, using: &generator))")
+        }
         for text in texts {
             let bytes = Array(#"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":"#.utf8) + Array(text.utf8)
                 + Array(#","revokedAt":1795455601}"#.utf8)
-            #expect(RevocationEvent.canonical(bytes)?.expiresAt.bitPattern == Double(text)!.bitPattern, "\(text)")
+            #expect(CanonicalRevocation(bytes)?.expiresAt.bitPattern == Double(text)!.bitPattern, "\(text)")
         }
+    }
+
+    /// The exact conversion over its whole domain, not only the events' times: any 1 to 19
+    /// digits over any power of ten up to 10^19, against `strtod`.
+    @Test func theExactConversionMatchesStrtodOverItsDomain() {
+        var generator = SystemRandomNumberGenerator()
+        var converted = 0
+        for _ in 0..<50_000 {
+            let digits = UInt64.random(in: 1...9_999_999_999_999_999_999 >> UInt64.random(in: 0...60, using: &generator), using: &generator)
+            let power = Int.random(in: 0...19, using: &generator)
+            let text = String(digits)
+            let decimal = power == 0 ? text : power >= text.count
+                ? "0." + String(repeating: "0", count: power - text.count) + text
+                : String(text.dropLast(power)) + "." + String(text.suffix(power))
+            let expected = Double(decimal)!
+            guard let exact = ExactDecimal.nearestDouble(digits, overPowerOfTen: power) else {
+                #expect(expected < 1 || expected >= 0x1p53, "\(decimal)")
+                continue
+            }
+            converted += 1
+            #expect(exact.bitPattern == expected.bitPattern, "\(decimal)")
+        }
+        #expect(converted > 10_000)
     }
 
     /// Every one-byte change of issuer-written events: the fast path accepts a change only if
@@ -98,17 +125,34 @@ import Testing
                 for replacement in replacements + [UInt8.random(in: 0...255, using: &generator)] {
                     var mutated = original
                     mutated[index] = replacement
-                    guard let fast = RevocationEvent.canonical(mutated) else { continue }
+                    guard let fast = CanonicalRevocation(mutated) else { continue }
                     accepted += 1
-                    #expect((try? AuthEvent.decode(mutated)) == .revocation(fast), "\(String(decoding: mutated, as: UTF8.self))")
+                    #expect(CanonicalRevocation(of: try? AuthEvent.decode(mutated)) == fast, "\(String(decoding: mutated, as: UTF8.self))")
                 }
                 var shortened = original
                 shortened.remove(at: index)
-                if let fast = RevocationEvent.canonical(shortened) {
-                    #expect((try? AuthEvent.decode(shortened)) == .revocation(fast))
+                if let fast = CanonicalRevocation(shortened) {
+                    #expect(CanonicalRevocation(of: try? AuthEvent.decode(shortened)) == fast)
                 }
             }
         }
         #expect(accepted > 0)
+    }
+}
+
+extension CanonicalRevocation {
+    /// What the fast path should read from the encoding of `event`: `nil` for a subject one.
+    init?(of event: RevocationEvent) {
+        switch event.target {
+        case .token(let id): self.init(isSession: false, id: RevocationID(id), expiresAt: event.expiresAt, revokedAt: event.revokedAt)
+        case .session(let id): self.init(isSession: true, id: RevocationID(id), expiresAt: event.expiresAt, revokedAt: event.revokedAt)
+        case .subject: return nil
+        }
+    }
+
+    /// What the fast path should read where the full decoder read `event`.
+    init?(of event: AuthEvent?) {
+        guard case .revocation(let revocation) = event else { return nil }
+        self.init(of: revocation)
     }
 }

@@ -1,7 +1,15 @@
 import AuthEvents
 
-extension RevocationEvent {
-    /// The event in `bytes` when they are exactly the issuer's form of a `jti` or `sid`
+/// A `jti` or `sid` revocation in exactly the issuer's form, read in one pass, with its id
+/// already as ``RevocationSet`` keeps it (a ``RevocationID``), so no `String` is made for it.
+struct CanonicalRevocation: Equatable {
+    /// A `sid` revocation; otherwise a `jti` one.
+    var isSession: Bool
+    var id: RevocationID
+    var expiresAt: Double
+    var revokedAt: Double
+
+    /// The revocation in `bytes` when they are exactly the issuer's form of a `jti` or `sid`
     /// revocation — `AuthEvent.encoded`'s member order, no whitespace, a value without escapes
     /// or non-ASCII bytes, plain decimal times in the schema's range — and `nil` for anything
     /// else, which the caller then hands to `AuthEvent.decode`.
@@ -9,10 +17,10 @@ extension RevocationEvent {
     /// Why: loading 1,000,000 entries from Redis spent about 3 µs an entry in the general JSON
     /// parser (the members as strings, then looked up by name) of the 5 s budget
     /// (docs/BENCHMARKS.md). This reads the one shape the issuer writes in one pass. It
-    /// accepts nothing `AuthEvent.decode` refuses and gives the same event for what it accepts
-    /// (`RevocationEventCanonicalTests` compares the two), so it only ever skips work.
-    static func canonical(_ bytes: [UInt8]) -> RevocationEvent? {
-        bytes.withUnsafeBufferPointer { buffer in
+    /// accepts nothing `AuthEvent.decode` refuses and gives the same revocation for what it
+    /// accepts (`RevocationEventCanonicalTests` compares the two), so it only ever skips work.
+    init?(_ bytes: [UInt8]) {
+        let parsed: CanonicalRevocation? = bytes.withUnsafeBufferPointer { buffer in
             var reader = CanonicalReader(buffer)
             guard reader.skip(CanonicalReader.head) else { return nil }
             let session: Bool
@@ -23,13 +31,19 @@ extension RevocationEvent {
             } else {
                 return nil
             }
-            guard let value = reader.plainString(), !value.isEmpty, value.utf8.count <= 256,
+            guard let value = reader.plainString(), !value.isEmpty, value.count <= 256,
                 reader.skip(CanonicalReader.expiresAt), let expiresAt = reader.time(),
                 reader.skip(CanonicalReader.revokedAt), let revokedAt = reader.time(),
                 reader.skip(CanonicalReader.tail), reader.atEnd
             else { return nil }
-            return RevocationEvent(target: session ? .session(id: value) : .token(id: value), expiresAt: expiresAt, revokedAt: revokedAt)
+            return CanonicalRevocation(isSession: session, id: RevocationID(utf8: value), expiresAt: expiresAt, revokedAt: revokedAt)
         }
+        guard let parsed else { return nil }
+        self = parsed
+    }
+
+    init(isSession: Bool, id: RevocationID, expiresAt: Double, revokedAt: Double) {
+        (self.isSession, self.id, self.expiresAt, self.revokedAt) = (isSession, id, expiresAt, revokedAt)
     }
 }
 
@@ -59,13 +73,13 @@ private struct CanonicalReader {
 
     /// The rest of a string up to its closing quote (consumed), if it is printable ASCII with
     /// no escape: then its bytes are its value.
-    mutating func plainString() -> String? {
+    mutating func plainString() -> UnsafeBufferPointer<UInt8>? {
         let start = index
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 defer { index += 1 }
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                return UnsafeBufferPointer(rebasing: bytes[start..<index])
             }
             guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { return nil }
             index += 1
@@ -76,18 +90,17 @@ private struct CanonicalReader {
     /// A number made of digits with an optional fraction (no sign, exponent or leading zero),
     /// converted as TokenKit's JSON scanner converts it, within the events' time range.
     ///
-    /// The issuer's times (seconds with a microsecond fraction: 16 digits) are converted by
-    /// Clinger's fast path: the digits as an integer of at most 2^53 and a power of ten of at
-    /// most 10^22 are both exact doubles, so their one correctly rounded quotient is the double
-    /// nearest the decimal — what `strtod` gives, without making a `String` for it (`strtod`
-    /// was a tenth of a Redis load). Longer numbers still go through `Double(String)`.
+    /// The issuer's times (seconds with a fraction, 16 or 17 digits: the shortest form that
+    /// reads back as the same double) are converted exactly in integers by `ExactDecimal`,
+    /// without making a `String` for `strtod`, which was a tenth of a Redis load. Numbers of
+    /// more than 19 digits still go through `Double(String)`.
     mutating func time() -> Double? {
         let start = index
-        var mantissa: UInt64 = 0
+        var digits: UInt64 = 0
         var significant = 0
         var fractionDigits = 0
         while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 {
-            if significant < 19 { mantissa = mantissa &* 10 &+ UInt64(bytes[index] &- UInt8(ascii: "0")) }
+            if significant < 19 { digits = digits &* 10 &+ UInt64(bytes[index] &- UInt8(ascii: "0")) }
             significant += 1
             index += 1
         }
@@ -95,7 +108,7 @@ private struct CanonicalReader {
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
             while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 {
-                if significant < 19 { mantissa = mantissa &* 10 &+ UInt64(bytes[index] &- UInt8(ascii: "0")) }
+                if significant < 19 { digits = digits &* 10 &+ UInt64(bytes[index] &- UInt8(ascii: "0")) }
                 significant += 1
                 fractionDigits += 1
                 index += 1
@@ -103,8 +116,8 @@ private struct CanonicalReader {
             guard fractionDigits > 0 else { return nil }
         }
         let value: Double
-        if significant <= 19, mantissa <= 1 << 53, fractionDigits < Self.exactPowersOfTen.count {
-            value = Double(mantissa) / Self.exactPowersOfTen[fractionDigits]
+        if significant <= 19, let exact = ExactDecimal.nearestDouble(digits, overPowerOfTen: fractionDigits) {
+            value = exact
         } else {
             guard let parsed = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) else {
                 return nil
@@ -115,7 +128,4 @@ private struct CanonicalReader {
         guard (946_684_800...7_258_118_400).contains(value) else { return nil }
         return value
     }
-
-    /// 10^0 ... 10^22: the powers of ten a double holds exactly.
-    static let exactPowersOfTen: [Double] = (0...22).map { Double("1e\($0)")! }
 }

@@ -136,8 +136,8 @@ public final class RevocationFeed: Service, Sendable {
                 try await snapshot.forEachPage { values in
                     for value in values {
                         // The issuer's own form is read by a fast path; anything else by the full decoder.
-                        if let event = RevocationEvent.canonical(value) {
-                            set.apply(event)
+                        if let revocation = CanonicalRevocation(value) {
+                            set.apply(revocation)
                             loaded += 1
                             continue
                         }
@@ -194,18 +194,19 @@ public final class RevocationFeed: Service, Sendable {
 
     private func apply(_ value: [UInt8], partition: Int, offset: Int) {
         do {
-            let event: RevocationEvent
-            if let canonical = RevocationEvent.canonical(value) {
-                event = canonical
+            let revokedAt: Double
+            if let revocation = CanonicalRevocation(value) {
+                set.apply(revocation)
+                revokedAt = revocation.revokedAt
             } else {
-                guard case .revocation(let decoded) = try AuthEvent.decode(value) else {
+                guard case .revocation(let event) = try AuthEvent.decode(value) else {
                     throw EventError(.invalid, "not a revocation event")
                 }
-                event = decoded
+                set.apply(event)
+                revokedAt = event.revokedAt
             }
-            set.apply(event)
             size.record(set.count)
-            lag.record(seconds: max(0, Date().timeIntervalSince1970 - event.revokedAt))
+            lag.record(seconds: max(0, Date().timeIntervalSince1970 - revokedAt))
             Counter(label: "revocation_events_total", dimensions: [("outcome", "applied")]).increment()
         } catch {
             Counter(label: "revocation_events_total", dimensions: [("outcome", "skipped")]).increment()

@@ -9,11 +9,20 @@ struct RevocationID: Hashable, Sendable {
     var high: UInt64
     var low: UInt64
 
+    init(high: UInt64, low: UInt64) {
+        (self.high, self.low) = (high, low)
+    }
+
     /// The digest of `id`'s UTF-8 bytes.
     init(_ id: String) {
         var id = id
+        self = id.withUTF8 { RevocationID(utf8: $0) }
+    }
+
+    /// The digest of an id given as its UTF-8 bytes.
+    init(utf8 id: UnsafeBufferPointer<UInt8>) {
         var hasher = SHA256()
-        id.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(id))
         let digest = hasher.finalize()
         var words = (UInt64(0), UInt64(0))
         digest.withUnsafeBytes { source in

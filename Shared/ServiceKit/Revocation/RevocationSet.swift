@@ -26,8 +26,8 @@ public final class RevocationSet: RevocationChecking, Sendable {
     enum Kind: Int, CaseIterable { case token, session, subject }
 
     struct Tables: ~Copyable {
-        var tokens: [RevocationID: UInt32] = [:]
-        var sessions: [RevocationID: UInt32] = [:]
+        var tokens = ExpiryTable()
+        var sessions = ExpiryTable()
         var subjects: [RevocationID: SubjectEntry] = [:]
         /// Per kind: expiry minute → the ids whose expiry was set within that minute. An id whose
         /// expiry was extended is listed twice; the sweep checks the table before removing.
@@ -44,23 +44,10 @@ public final class RevocationSet: RevocationChecking, Sendable {
 
         mutating func remove(_ id: RevocationID, _ kind: Kind) {
             switch kind {
-            case .token: tokens[id] = nil
-            case .session: sessions[id] = nil
+            case .token: tokens.remove(id)
+            case .session: sessions.remove(id)
             case .subject: subjects[id] = nil
             }
-        }
-
-        /// Sets `id`'s expiry in `table` to `expiry` unless it already has that or a later one.
-        /// One hash lookup for a new id (a load inserts a million): the update reports the old
-        /// expiry, which is put back in the rare case that it was later.
-        /// - Returns: whether the expiry changed.
-        static func raise(_ table: inout [RevocationID: UInt32], _ id: RevocationID, to expiry: UInt32) -> Bool {
-            guard let old = table.updateValue(expiry, forKey: id) else { return true }
-            if old >= expiry {
-                table[id] = old
-                return false
-            }
-            return true
         }
 
         mutating func schedule(_ id: RevocationID, _ kind: Kind, at expiry: UInt32) {
@@ -83,12 +70,12 @@ public final class RevocationSet: RevocationChecking, Sendable {
         case .token(let id):
             let key = RevocationID(id)
             tables.withLock { tables in
-                if Tables.raise(&tables.tokens, key, to: expiry) { tables.schedule(key, .token, at: expiry) }
+                if tables.tokens.raise(key, to: expiry) { tables.schedule(key, .token, at: expiry) }
             }
         case .session(let id):
             let key = RevocationID(id)
             tables.withLock { tables in
-                if Tables.raise(&tables.sessions, key, to: expiry) { tables.schedule(key, .session, at: expiry) }
+                if tables.sessions.raise(key, to: expiry) { tables.schedule(key, .session, at: expiry) }
             }
         case .subject(let id, let issuedBefore):
             let key = RevocationID(id)
@@ -99,6 +86,16 @@ public final class RevocationSet: RevocationChecking, Sendable {
                 tables.subjects[key] = entry
                 if entry.expiry != old?.expiry { tables.schedule(key, .subject, at: entry.expiry) }
             }
+        }
+    }
+
+    /// Applies a `jti` or `sid` revocation read by the fast path, as applying the same event would.
+    func apply(_ revocation: CanonicalRevocation) {
+        let expiry = expirySeconds(revocation.expiresAt)
+        let kind: Kind = revocation.isSession ? .session : .token
+        tables.withLock { tables in
+            let raised = revocation.isSession ? tables.sessions.raise(revocation.id, to: expiry) : tables.tokens.raise(revocation.id, to: expiry)
+            if raised { tables.schedule(revocation.id, kind, at: expiry) }
         }
     }
 
