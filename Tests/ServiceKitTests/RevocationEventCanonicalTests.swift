@@ -69,8 +69,10 @@ import Testing
     /// gives, to the last bit.
     @Test func timesConvertAsStrtodConvertsThem() {
         var generator = SystemRandomNumberGenerator()
-        var texts = ["946684800", "7258118400", "1795455601.5", "1795455601.000001", "1795455601.999999",
-                     "1795455601.1234567", "1795455601.12345678901234567890", "4503599627.370496", "7258118399.9999999"]
+        var texts = [
+            "946684800", "7258118400", "1795455601.5", "1795455601.000001", "1795455601.999999",
+            "1795455601.1234567", "1795455601.12345678901234567890", "4503599627.370496", "7258118399.9999999",
+        ]
         for _ in 0..<20_000 {
             let fraction = Int.random(in: 0...9, using: &generator)
             let digits = (0..<fraction).map { _ in String(Int.random(in: 0...9, using: &generator)) }.joined()
@@ -80,7 +82,8 @@ import Testing
             texts.append("\(Double.random(in: 946_684_800...7_258_118_400, using: &generator))")
         }
         for text in texts {
-            let bytes = Array(#"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":"#.utf8) + Array(text.utf8)
+            let bytes =
+                Array(#"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":"#.utf8) + Array(text.utf8)
                 + Array(#","revokedAt":1795455601}"#.utf8)
             #expect(CanonicalRevocation(bytes)?.expiresAt.bitPattern == Double(text)!.bitPattern, "\(text)")
         }
@@ -95,9 +98,12 @@ import Testing
             let digits = UInt64.random(in: 1...9_999_999_999_999_999_999 >> UInt64.random(in: 0...60, using: &generator), using: &generator)
             let power = Int.random(in: 0...19, using: &generator)
             let text = String(digits)
-            let decimal = power == 0 ? text : power >= text.count
-                ? "0." + String(repeating: "0", count: power - text.count) + text
-                : String(text.dropLast(power)) + "." + String(text.suffix(power))
+            let decimal =
+                power == 0
+                ? text
+                : power >= text.count
+                    ? "0." + String(repeating: "0", count: power - text.count) + text
+                    : String(text.dropLast(power)) + "." + String(text.suffix(power))
             let expected = Double(decimal)!
             guard let exact = ExactDecimal.nearestDouble(digits, overPowerOfTen: power) else {
                 #expect(expected < 1 || expected >= 0x1p53, "\(decimal)")

@@ -94,7 +94,8 @@ public final class RevocationSet: RevocationChecking, Sendable {
         let expiry = expirySeconds(revocation.expiresAt)
         let kind: Kind = revocation.isSession ? .session : .token
         tables.withLock { tables in
-            let raised = revocation.isSession ? tables.sessions.raise(revocation.id, to: expiry) : tables.tokens.raise(revocation.id, to: expiry)
+            let raised =
+                revocation.isSession ? tables.sessions.raise(revocation.id, to: expiry) : tables.tokens.raise(revocation.id, to: expiry)
             if raised { tables.schedule(revocation.id, kind, at: expiry) }
         }
     }
