@@ -10,8 +10,8 @@ import TokenKit
 /// full), and subjects → "refused if issued before T". Ids are kept only as 128-bit digests.
 /// Beside them an expiry wheel lists each id under the minute it expires in, so that
 /// ``sweep(now:)`` visits only what expires up to now, in small batches, instead of scanning a
-/// million live entries under the lock. About 45 bytes an entry at 1,000,000 entries without the wheel,
-/// 60–80 with it (docs/RESOURCE.md). Until it is swept an expired entry can only refuse tokens
+/// million live entries under the lock. About 68 bytes an entry at 1,000,000 entries with the wheel
+/// (docs/RESOURCE.md). Until it is swept an expired entry can only refuse tokens
 /// that have expired anyway.
 ///
 /// Applying an event is idempotent and order-independent (the latest expiry and the latest
@@ -50,6 +50,12 @@ public final class RevocationSet: RevocationChecking, Sendable {
             }
         }
 
+        /// Gives a `jti` or `sid` entry `expiry` unless it has a later one, and lists it on the wheel.
+        mutating func raise(_ id: RevocationID, _ kind: Kind, to expiry: UInt32) {
+            let raised = kind == .session ? sessions.raise(id, to: expiry) : tokens.raise(id, to: expiry)
+            if raised { schedule(id, kind, at: expiry) }
+        }
+
         mutating func schedule(_ id: RevocationID, _ kind: Kind, at expiry: UInt32) {
             wheels[kind.rawValue][expiry / 60, default: []].append(id)
         }
@@ -69,14 +75,10 @@ public final class RevocationSet: RevocationChecking, Sendable {
         switch event.target {
         case .token(let id):
             let key = RevocationID(id)
-            tables.withLock { tables in
-                if tables.tokens.raise(key, to: expiry) { tables.schedule(key, .token, at: expiry) }
-            }
+            tables.withLock { $0.raise(key, .token, to: expiry) }
         case .session(let id):
             let key = RevocationID(id)
-            tables.withLock { tables in
-                if tables.sessions.raise(key, to: expiry) { tables.schedule(key, .session, at: expiry) }
-            }
+            tables.withLock { $0.raise(key, .session, to: expiry) }
         case .subject(let id, let issuedBefore):
             let key = RevocationID(id)
             tables.withLock { tables in
@@ -92,12 +94,7 @@ public final class RevocationSet: RevocationChecking, Sendable {
     /// Applies a `jti` or `sid` revocation read by the fast path, as applying the same event would.
     func apply(_ revocation: CanonicalRevocation) {
         let expiry = expirySeconds(revocation.expiresAt)
-        let kind: Kind = revocation.isSession ? .session : .token
-        tables.withLock { tables in
-            let raised =
-                revocation.isSession ? tables.sessions.raise(revocation.id, to: expiry) : tables.tokens.raise(revocation.id, to: expiry)
-            if raised { tables.schedule(revocation.id, kind, at: expiry) }
-        }
+        tables.withLock { $0.raise(revocation.id, revocation.isSession ? .session : .token, to: expiry) }
     }
 
     /// Applies many revocations (a page of the Redis snapshot).
