@@ -1,7 +1,8 @@
 import Redis
 
 /// The Lua scripts behind sessions: each step that must not interleave with another request
-/// is one script, run with EVALSHA (loaded on first use). Keys are always passed in KEYS.
+/// is one script, run with EVALSHA (loaded on first use). Keys are passed in KEYS, except the
+/// session key that `refresh` finds itself.
 /// Times are milliseconds since the epoch. Layout: docs/REDIS-KEYS.md.
 enum SessionScripts {
     /// KEYS: session, refresh (new), user-sessions. ARGV: sub, roles JSON, now, expires_at,
@@ -19,18 +20,25 @@ enum SessionScripts {
         return 1
         """)
 
-    /// Spend-and-rotate, in one step. KEYS: refresh (presented), session, successor (sealed,
-    /// of the presented token), refresh (new). ARGV: now, idle life (ms), grace (ms),
-    /// new digest, sealed successor, sid.
+    /// Spend-and-rotate, in one step. KEYS: refresh (presented), successor (sealed, of the
+    /// presented token), refresh (new). ARGV: now, idle life (ms), grace (ms), new digest,
+    /// sealed successor.
     ///
-    /// Returns `{outcome, sub, roles, expires_at[, sealed]}`: `rotated` (the presented token
-    /// is now spent and the new one live), `replayed` (already spent within the grace window:
-    /// the sealed successor is returned, nothing changes), `stolen` (spent longer ago: the
-    /// session is revoked), or `{'invalid'}` (unknown, expired or revoked).
+    /// The session key is not in KEYS: it is `session:` and the sid the presented token's
+    /// record names, read here so that a refresh is one round trip (a digest's sid never
+    /// changes). Redis allows that on a single server, which is what this layout is for: its
+    /// keys do not share a Cluster hash slot anyway.
+    ///
+    /// Returns `{outcome, sid, sub, roles, expires_at[, sealed]}`: `rotated` (the presented
+    /// token is now spent and the new one live), `replayed` (already spent within the grace
+    /// window: the sealed successor is returned, nothing changes), `stolen` (spent longer ago:
+    /// the session is revoked), or `{'invalid'}` (unknown, expired or revoked).
     static let refresh = RedisScript(
         """
-        if redis.call('HGET', KEYS[1], 'sid') ~= ARGV[6] then return {'invalid'} end
-        local s = redis.call('HMGET', KEYS[2], 'sub', 'roles', 'expires_at', 'revoked')
+        local sid = redis.call('HGET', KEYS[1], 'sid')
+        if not sid then return {'invalid'} end
+        local session = 'session:' .. sid
+        local s = redis.call('HMGET', session, 'sub', 'roles', 'expires_at', 'revoked')
         if not s[1] or s[4] then return {'invalid'} end
         local now = tonumber(ARGV[1])
         local expires = tonumber(s[3])
@@ -38,21 +46,21 @@ enum SessionScripts {
         local spent = redis.call('HGET', KEYS[1], 'spent_at')
         if spent then
           if now - tonumber(spent) <= tonumber(ARGV[3]) then
-            local sealed = redis.call('GET', KEYS[3])
-            if sealed then return {'replayed', s[1], s[2], s[3], sealed} end
+            local sealed = redis.call('GET', KEYS[2])
+            if sealed then return {'replayed', sid, s[1], s[2], s[3], sealed} end
           end
-          redis.call('HSET', KEYS[2], 'revoked', ARGV[1])
-          redis.call('DEL', KEYS[3])
-          return {'stolen', s[1], s[2], s[3]}
+          redis.call('HSET', session, 'revoked', ARGV[1])
+          redis.call('DEL', KEYS[2])
+          return {'stolen', sid, s[1], s[2], s[3]}
         end
         local life = math.min(tonumber(ARGV[2]), expires - now)
         redis.call('HSET', KEYS[1], 'spent_at', ARGV[1])
         redis.call('PEXPIRE', KEYS[1], life)
-        redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[3])
-        redis.call('HSET', KEYS[4], 'sid', ARGV[6])
-        redis.call('PEXPIRE', KEYS[4], life)
-        redis.call('HSET', KEYS[2], 'current', ARGV[4])
-        return {'rotated', s[1], s[2], s[3]}
+        redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[3])
+        redis.call('HSET', KEYS[3], 'sid', sid)
+        redis.call('PEXPIRE', KEYS[3], life)
+        redis.call('HSET', session, 'current', ARGV[4])
+        return {'rotated', sid, s[1], s[2], s[3]}
         """)
 
     /// Marks a session revoked (every refresh token of its family stops working).

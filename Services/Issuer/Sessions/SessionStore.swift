@@ -67,31 +67,29 @@ struct SessionStore: Sendable {
         try await redis.send("HGET", RedisArgument(Self.refreshKey(token.digest)), "sid").string
     }
 
-    /// Spends a refresh token and rotates it, atomically: of two concurrent refreshes with one
-    /// token exactly one rotates, and the other (within the grace window) gets the same successor.
+    /// Spends a refresh token and rotates it, atomically and in one round trip: of two
+    /// concurrent refreshes with one token exactly one rotates, and the other (within the grace
+    /// window) gets the same successor.
     /// - Throws: `RedisError`.
     func refresh(_ token: RefreshToken, now: Double) async throws -> RefreshOutcome {
-        guard let sid = try await sessionID(of: token) else { return .invalid }
         let successor = RefreshToken.generate()
         let reply = try await redis.evaluate(
             SessionScripts.refresh,
-            keys: [
-                Self.refreshKey(token.digest), Self.sessionKey(sid), Self.successorKey(token.digest), Self.refreshKey(successor.digest),
-            ],
+            keys: [Self.refreshKey(token.digest), Self.successorKey(token.digest), Self.refreshKey(successor.digest)],
             arguments: [
                 RedisArgument(Self.milliseconds(now)), RedisArgument(Self.milliseconds(idleLifetime)),
                 RedisArgument(max(1, Self.milliseconds(reuseGrace))), RedisArgument(successor.digest),
-                RedisArgument(try token.seal(successor: successor)), RedisArgument(sid),
+                RedisArgument(try token.seal(successor: successor)),
             ])
         guard let parts = reply.array, let outcome = parts.first?.string else { return .invalid }
-        guard parts.count >= 4, let subject = parts[1].string, let rolesJSON = parts[2].string,
-            let expiresMS = parts[3].string.flatMap({ Double($0) })
+        guard parts.count >= 5, let sid = parts[1].string, let subject = parts[2].string, let rolesJSON = parts[3].string,
+            let expiresMS = parts[4].string.flatMap({ Double($0) })
         else { return .invalid }
         let session = Session(id: sid, subject: subject, roles: Self.roles(rolesJSON), expiresAt: expiresMS / 1000)
         switch outcome {
         case "rotated": return .rotated(session, successor: successor)
         case "replayed":
-            guard parts.count >= 5, let sealed = parts[4].bytes, let same = token.open(sealedSuccessor: sealed) else { return .invalid }
+            guard parts.count >= 6, let sealed = parts[5].bytes, let same = token.open(sealedSuccessor: sealed) else { return .invalid }
             return .replayed(session, successor: same)
         case "stolen": return .stolen(session)
         default: return .invalid
