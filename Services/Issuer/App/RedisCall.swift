@@ -9,11 +9,14 @@ enum RedisCall {
     /// timeouts (1 s each) usually answer first.
     static let deadline = Duration.milliseconds(2500)
 
+    /// Answers the calls past their deadline.
+    static let watch = DeadlineWatch(tick: .milliseconds(100))
+
     /// Runs `body`; a `RedisError` or the deadline becomes ``APIError/unavailable(_:)``.
     ///
-    /// The work runs in its own task so that the caller is answered at the deadline even if a
-    /// blocking call underneath has not returned yet; that task is cancelled and ends when the
-    /// Redis client's own timeout fires.
+    /// The work runs in its own task so that the caller is answered at the deadline (within a
+    /// tick of ``watch``) even if a blocking call underneath has not returned yet; that task is
+    /// cancelled and ends when the Redis client's own timeout fires.
     /// - Throws: ``APIError`` or what `body` throws otherwise.
     static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let result: Result<T, any Error> = await withCheckedContinuation { continuation in
@@ -21,14 +24,10 @@ enum RedisCall {
             let work = Task {
                 do { once.finish(.success(try await body())) } catch { once.finish(.failure(error)) }
             }
-            let timer = Task {
-                try? await Task.sleep(for: deadline)
-                guard !Task.isCancelled else { return }
-                once.finish(.failure(APIError.unavailable("the session store is not answering")))
+            watch.watch(until: .now + deadline) {
+                guard once.finish(.failure(APIError.unavailable("the session store is not answering"))) else { return }
                 work.cancel()
             }
-            // Whichever way it ends, the other task is no longer needed.
-            once.onFinish { timer.cancel() }
         }
         switch result {
         case .success(let value): return value
@@ -40,36 +39,16 @@ enum RedisCall {
 
 /// Resumes a continuation exactly once, from whichever side finishes first.
 private final class Once<T: Sendable>: Sendable {
-    private struct State {
-        var continuation: CheckedContinuation<Result<T, any Error>, Never>?
-        var finished = false
-        var cleanup: (@Sendable () -> Void)?
-    }
+    private let continuation: Mutex<CheckedContinuation<Result<T, any Error>, Never>?>
 
-    private let state: Mutex<State>
+    init(_ continuation: CheckedContinuation<Result<T, any Error>, Never>) { self.continuation = Mutex(continuation) }
 
-    init(_ continuation: CheckedContinuation<Result<T, any Error>, Never>) { state = Mutex(State(continuation: continuation)) }
-
-    /// Runs `cleanup` once finished (at once if it already is).
-    func onFinish(_ cleanup: @escaping @Sendable () -> Void) {
-        let runNow = state.withLock { state -> Bool in
-            if state.finished { return true }
-            state.cleanup = cleanup
-            return false
-        }
-        if runNow { cleanup() }
-    }
-
-    func finish(_ result: Result<T, any Error>) {
-        let (continuation, cleanup) = state.withLock { state in
-            defer {
-                state.continuation = nil
-                state.cleanup = nil
-                state.finished = true
-            }
-            return (state.continuation, state.cleanup)
-        }
-        continuation?.resume(returning: result)
-        cleanup?()
+    /// Resumes the continuation with `result` unless it was resumed before.
+    /// - Returns: Whether this call resumed it.
+    @discardableResult
+    func finish(_ result: Result<T, any Error>) -> Bool {
+        guard let continuation = continuation.withLock({ $0.take() }) else { return false }
+        continuation.resume(returning: result)
+        return true
     }
 }

@@ -1,0 +1,62 @@
+import HTTPTypes
+import ServiceKit
+import Synchronization
+import Testing
+
+@testable import Issuer
+
+/// The shared watch behind ``RedisCall``'s deadline, with short ticks.
+@Suite("Deadline watch", .timeLimit(.minutes(1)))
+struct DeadlineWatchTests {
+    @Test("Each expiry fires once, after its deadline and in order; the watch starts again after it went idle")
+    func firesDueDeadlinesInOrder() async throws {
+        let watch = DeadlineWatch(tick: .milliseconds(10))
+        let fired = Mutex<[(Int, ContinuousClock.Instant)]>([])
+        let start = ContinuousClock.now
+        let dues = (0..<5).map { start + .milliseconds(50 * $0) }
+        for (index, due) in dues.enumerated() {
+            watch.watch(until: due) { fired.withLock { $0.append((index, .now)) } }
+        }
+        try await eventually { fired.withLock { $0.count } == dues.count }
+        let record = fired.withLock { $0 }
+        #expect(record.map(\.0) == Array(0..<5))
+        for (index, time) in record { #expect(time >= dues[index]) }
+        // Idle now; a later deadline still fires, exactly once.
+        try await Task.sleep(for: .milliseconds(100))
+        let late = Atomic<Int>(0)
+        watch.watch(until: .now + .milliseconds(20)) { late.add(1, ordering: .relaxed) }
+        try await eventually { late.load(ordering: .relaxed) == 1 }
+        try await Task.sleep(for: .milliseconds(100))
+        let firings = late.load(ordering: .relaxed)
+        #expect(firings == 1)
+    }
+
+    @Test("A deadline not yet due does not fire")
+    func waitsForTheDeadline() async throws {
+        let watch = DeadlineWatch(tick: .milliseconds(10))
+        let fired = Atomic<Bool>(false)
+        watch.watch(until: .now + .seconds(5)) { fired.store(true, ordering: .relaxed) }
+        try await Task.sleep(for: .milliseconds(200))
+        let hasFired = fired.load(ordering: .relaxed)
+        #expect(!hasFired)
+    }
+
+    @Test("RedisCall answers a hung call at its deadline, with 503 temporarily_unavailable")
+    func redisCallAnswersAtTheDeadline() async throws {
+        let clock = ContinuousClock()
+        var thrown: (any Error)?
+        let elapsed = await clock.measure {
+            do { _ = try await RedisCall.run { try await Task.sleep(for: .seconds(20)) } } catch { thrown = error }
+        }
+        let error = try #require(thrown as? APIError)
+        #expect(error.status == .serviceUnavailable && error.code == "temporarily_unavailable")
+        #expect(elapsed >= RedisCall.deadline && elapsed < RedisCall.deadline + .seconds(2), "\(elapsed)")
+    }
+
+    /// Polls `condition` every 10 ms for up to 30 s.
+    private func eventually(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(condition())
+    }
+}
