@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import Testing
@@ -24,6 +25,17 @@ struct UnitTests {
         #expect(zeros.digest == "66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925")
         #expect(Set((0..<64).map { _ in RefreshToken.generate().text }).count == 64)
         #expect(SystemRandomNumberGenerator.bytes(13).count == 13)
+    }
+
+    @Test("The successor's sealing key is HKDF-SHA256 of the spent token, as docs/REDIS-KEYS.md says")
+    func sealingKeyIsHKDF() {
+        for _ in 0..<20 {
+            let token = RefreshToken.generate()
+            let expected = HKDF<SHA256>.deriveKey(
+                inputKeyMaterial: SymmetricKey(data: token.bytes), salt: Array("token-infra refresh successor".utf8),
+                info: Array("v1".utf8), outputByteCount: 32)
+            #expect(token.sealingKey == expected)
+        }
     }
 
     @Test("CSRF guard: the three refusals and what passes")

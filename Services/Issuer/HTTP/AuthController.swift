@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Logging
-import Metrics
 import ServiceKit
 import TokenKit
 
@@ -18,6 +17,7 @@ struct AuthController: Sendable {
     /// The issuer's own verifier over its own published keys (logout's Bearer token).
     let verifier: AccessTokenVerifier
     let trustedProxies: Set<String>
+    let metrics = AuthMetrics()
 
     func addRoutes(to group: RouterGroup<IssuerRequestContext>, bearer: BearerMiddlewares) {
         group.post("login") { request, context in try await login(request, context: context) }
@@ -41,7 +41,7 @@ struct AuthController: Sendable {
             request, peer: context.remoteAddress?.ipAddress, trustedProxies: trustedProxies)
 
         if let wait = try await RedisCall.run({ try await limiter.attempt(username: username, address: address) }) {
-            Self.count("rate_limited")
+            metrics.count(.rateLimited)
             throw APIError(
                 .tooManyRequests, "rate_limited", "too many failed logins; try again later",
                 headers: [.retryAfter: String(max(1, Int(wait.seconds.rounded(.up))))])
@@ -56,7 +56,7 @@ struct AuthController: Sendable {
         // Unknown users are checked against a dummy hash of the same cost: same answer, same time.
         guard try await hasher.verify(password, against: user?.passwordHash), let user else {
             // The attempt is already counted.
-            Self.count("invalid_credentials")
+            metrics.count(.invalidCredentials)
             context.logger.info("login refused")
             throw APIError(.unauthorized, "invalid_credentials", "the username or password is wrong")
         }
@@ -66,7 +66,7 @@ struct AuthController: Sendable {
             return try await sessions.create(subject: user.username, roles: user.roles, now: now)
         }
         let access = try minter.mint(for: session, now: now)
-        Self.count("ok")
+        metrics.count(.ok)
         context.logger.info("login", metadata: ["sub": "\(user.username)", "sid": "\(session.id)"])
         return TokenResponse.make(
             accessToken: access.token, expiresIn: access.expiresIn, refresh: refreshToken,
@@ -80,7 +80,7 @@ struct AuthController: Sendable {
         guard let presented, let token = RefreshToken(presented: presented) else { throw Self.invalidGrant }
         let now = Date().timeIntervalSince1970
         let outcome = try await RedisCall.run { try await sessions.refresh(token, now: now) }
-        Self.countRefresh(outcome)
+        metrics.count(outcome)
         switch outcome {
         case .rotated(let session, let successor), .replayed(let session, let successor):
             let access = try minter.mint(for: session, now: now)
@@ -151,20 +151,5 @@ struct AuthController: Sendable {
 
     private static var invalidGrant: APIError {
         APIError(.unauthorized, "invalid_grant", "the refresh token is missing, expired, revoked or spent")
-    }
-
-    private static func countRefresh(_ outcome: RefreshOutcome) {
-        let name =
-            switch outcome {
-            case .rotated: "rotated"
-            case .replayed: "replayed"
-            case .stolen: "reuse_detected"
-            case .invalid: "invalid_grant"
-            }
-        Counter(label: "issuer_refreshes_total", dimensions: [("outcome", name)]).increment()
-    }
-
-    private static func count(_ outcome: String) {
-        Counter(label: "issuer_logins_total", dimensions: [("outcome", outcome)]).increment()
     }
 }
