@@ -5,28 +5,30 @@ import Metrics
 /// hashes the label and dimensions, which every refresh paid before.
 struct AuthMetrics: Sendable {
     /// What a login came to.
-    enum LoginOutcome: String, CaseIterable, Sendable {
-        case ok
-        case invalidCredentials = "invalid_credentials"
-        case rateLimited = "rate_limited"
+    enum LoginOutcome: Sendable {
+        case ok, invalidCredentials, rateLimited
     }
 
-    private let logins: [LoginOutcome: Counter]
+    private let loggedIn: Counter, invalidCredentials: Counter, rateLimited: Counter
     private let rotated: Counter, replayed: Counter, reuseDetected: Counter, invalidGrant: Counter
 
-    /// Registers every counter with the metrics system bootstrapped now.
+    /// Registers every counter (at zero) with the metrics system bootstrapped now.
     init() {
+        func logins(_ outcome: String) -> Counter { Counter(label: "issuer_logins_total", dimensions: [("outcome", outcome)]) }
         func refreshes(_ outcome: String) -> Counter { Counter(label: "issuer_refreshes_total", dimensions: [("outcome", outcome)]) }
-        logins = Dictionary(
-            uniqueKeysWithValues: LoginOutcome.allCases.map {
-                ($0, Counter(label: "issuer_logins_total", dimensions: [("outcome", $0.rawValue)]))
-            })
+        (loggedIn, invalidCredentials, rateLimited) = (logins("ok"), logins("invalid_credentials"), logins("rate_limited"))
         (rotated, replayed, reuseDetected, invalidGrant) =
             (refreshes("rotated"), refreshes("replayed"), refreshes("reuse_detected"), refreshes("invalid_grant"))
     }
 
     /// Counts one login.
-    func count(_ outcome: LoginOutcome) { logins[outcome]?.increment() }
+    func count(_ outcome: LoginOutcome) {
+        switch outcome {
+        case .ok: loggedIn.increment()
+        case .invalidCredentials: invalidCredentials.increment()
+        case .rateLimited: rateLimited.increment()
+        }
+    }
 
     /// Counts one refresh.
     func count(_ outcome: RefreshOutcome) {

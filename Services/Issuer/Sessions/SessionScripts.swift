@@ -22,9 +22,9 @@ enum SessionScripts {
 
     /// Spend-and-rotate, in one step. KEYS: refresh (presented), successor (sealed, of the
     /// presented token), refresh (new). ARGV: now, idle life (ms), grace (ms), new digest,
-    /// sealed successor.
+    /// sealed successor, the session key's prefix.
     ///
-    /// The session key is not in KEYS: it is `session:` and the sid the presented token's
+    /// The session key is not in KEYS: it is the prefix and the sid the presented token's
     /// record names, read here so that a refresh is one round trip (a digest's sid never
     /// changes). Redis allows that on a single server, which is what this layout is for: its
     /// keys do not share a Cluster hash slot anyway.
@@ -37,7 +37,7 @@ enum SessionScripts {
         """
         local sid = redis.call('HGET', KEYS[1], 'sid')
         if not sid then return {'invalid'} end
-        local session = 'session:' .. sid
+        local session = ARGV[6] .. sid
         local s = redis.call('HMGET', session, 'sub', 'roles', 'expires_at', 'revoked')
         if not s[1] or s[4] then return {'invalid'} end
         local now = tonumber(ARGV[1])

@@ -79,7 +79,7 @@ struct SessionStore: Sendable {
             arguments: [
                 RedisArgument(Self.milliseconds(now)), RedisArgument(Self.milliseconds(idleLifetime)),
                 RedisArgument(max(1, Self.milliseconds(reuseGrace))), RedisArgument(successor.digest),
-                RedisArgument(try token.seal(successor: successor)),
+                RedisArgument(try token.seal(successor: successor)), RedisArgument(Self.sessionKey("")),
             ])
         guard let parts = reply.array, let outcome = parts.first?.string else { return .invalid }
         guard parts.count >= 5, let sid = parts[1].string, let subject = parts[2].string, let rolesJSON = parts[3].string,
