@@ -64,19 +64,27 @@ extension RedisCommands {
         _ key: String, to value: RedisArgument, expiration: Duration? = nil,
         onlyIfAbsent: Bool = false
     ) async throws -> Bool {
-        var arguments = [RedisArgument(key), value]
-        if let expiration {
-            let (seconds, attoseconds) = expiration.components
-            arguments +=
-                attoseconds == 0
-                ? ["EX", RedisArgument(seconds)] : ["PX", RedisArgument(milliseconds(expiration))]
-        }
-        if onlyIfAbsent { arguments.append("NX") }
-        let reply = try await send(RedisCommand("SET", arguments))
+        let reply = try await send(.set(key, to: value, expiration: expiration, onlyIfAbsent: onlyIfAbsent))
         switch reply {
         case .simpleString("OK"): return true
         case .null: return false
         default: throw unexpected(reply, for: "SET")
+        }
+    }
+
+    /// One `SET key value [EX s | PX ms]` per entry, all in one round trip: a pipeline, not a
+    /// transaction, so each key is stored or not on its own.
+    /// - Parameter entries: Keys, values and times to live as for `set(_:to:expiration:onlyIfAbsent:)`.
+    /// - Throws: `RedisError`: `serverError` for the first error reply (the other keys may be
+    ///   stored), or a failure of the connection.
+    public func set(_ entries: [(key: String, value: RedisArgument, expiration: Duration?)]) async throws {
+        let replies = try await pipeline(entries.map { RedisCommand.set($0.key, to: $0.value, expiration: $0.expiration) })
+        for reply in replies {
+            switch reply {
+            case .simpleString("OK"): continue
+            case .error(let message): throw RedisError.server(message, command: "SET")
+            default: throw unexpected(reply, for: "SET")
+            }
         }
     }
 
@@ -155,6 +163,21 @@ extension RedisCommands {
             guard let bytes = value.bytes else { throw unexpected(value, for: "SMEMBERS") }
             return bytes
         }
+    }
+}
+
+extension RedisCommand {
+    /// `SET key value [EX s | PX ms] [NX]`: whole seconds go as `EX`, anything else as `PX`.
+    static func set(_ key: String, to value: RedisArgument, expiration: Duration?, onlyIfAbsent: Bool = false) -> RedisCommand {
+        var arguments = [RedisArgument(key), value]
+        if let expiration {
+            let (seconds, attoseconds) = expiration.components
+            arguments +=
+                attoseconds == 0
+                ? ["EX", RedisArgument(seconds)] : ["PX", RedisArgument(milliseconds(expiration))]
+        }
+        if onlyIfAbsent { arguments.append("NX") }
+        return RedisCommand("SET", arguments)
     }
 }
 

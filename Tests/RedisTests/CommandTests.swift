@@ -40,6 +40,34 @@ struct CommandTests {
         }
     }
 
+    @Test("Several SETs in one round trip store every key with its time to live; an error reply throws")
+    func setSeveralKeysAtOnce() async throws {
+        try await TestRedis.withClient { redis in
+            try await TestRedis.withKey(redis) { key in
+                try await redis.set([
+                    (key: key + "a", value: "first", expiration: .seconds(100)),
+                    (key: key + "b", value: "second", expiration: .milliseconds(60_400)),
+                    (key: key + "c", value: "third", expiration: nil),
+                ])
+                #expect(
+                    try await redis.mget([key + "a", key + "b", key + "c"]).map { $0.map { String(decoding: $0, as: UTF8.self) } } == [
+                        "first", "second", "third",
+                    ])
+                #expect(Self.secondsLeft(try await redis.ttl(key + "a"), near: 100))
+                #expect(Self.secondsLeft(try await redis.ttl(key + "b"), near: 60))
+                #expect(try await redis.ttl(key + "c") == .persistent)
+                // A zero time to live is refused by the server: the call throws, naming SET.
+                await #expect {
+                    try await redis.set([
+                        (key: key + "d", value: "v", expiration: .seconds(1)), (key: key + "e", value: "v", expiration: .zero),
+                    ])
+                } throws: { error in
+                    (error as? RedisError)?.code == .serverError && (error as? RedisError)?.command == "SET"
+                }
+            }
+        }
+    }
+
     @Test func setOnlyIfAbsentReportsWhetherItStored() async throws {
         try await TestRedis.withClient { redis in
             try await TestRedis.withKey(redis) { key in
