@@ -5,7 +5,7 @@ import Testing
 
 @testable import Issuer
 
-/// The shared watch behind ``RedisCall``'s deadline, with short ticks.
+/// The shared watch behind ``RedisCall``'s deadline and the event delivery wait, with short ticks.
 @Suite("Deadline watch", .timeLimit(.minutes(1)))
 struct DeadlineWatchTests {
     @Test("Each expiry fires once, after its deadline and in order; the watch starts again after it went idle")
@@ -39,6 +39,20 @@ struct DeadlineWatchTests {
         try await Task.sleep(for: .milliseconds(200))
         let hasFired = fired.load(ordering: .relaxed)
         #expect(!hasFired)
+    }
+
+    @Test("A deadline earlier than those queued fires first, without waiting behind them")
+    func earlierDeadlineDoesNotWaitBehindLaterOnes() async throws {
+        let watch = DeadlineWatch(tick: .milliseconds(10))
+        let fired = Mutex<[Int]>([])
+        watch.watch(until: .now + .seconds(5)) { fired.withLock { $0.append(0) } }
+        watch.watch(until: .now + .seconds(2)) { fired.withLock { $0.append(1) } }
+        let start = ContinuousClock.now
+        watch.watch(until: start + .milliseconds(50)) { fired.withLock { $0.append(2) } }
+        try await eventually { !fired.withLock { $0.isEmpty } }
+        let waited = ContinuousClock.now - start
+        #expect(fired.withLock { $0 } == [2])
+        #expect(waited < .seconds(1), "\(waited)")
     }
 
     @Test("RedisCall answers a hung call at its deadline, with 503 temporarily_unavailable")

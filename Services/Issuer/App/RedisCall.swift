@@ -1,6 +1,5 @@
 import Redis
 import ServiceKit
-import Synchronization
 
 /// Runs Redis work for a request with a deadline, so a Redis that is down or stopped turns
 /// into a quick 503 `temporarily_unavailable` — never a hang, never a 500.
@@ -34,21 +33,5 @@ enum RedisCall {
         case .failure(is RedisError): throw APIError.unavailable("the session store is unavailable")
         case .failure(let error): throw error
         }
-    }
-}
-
-/// Resumes a continuation exactly once, from whichever side finishes first.
-private final class Once<T: Sendable>: Sendable {
-    private let continuation: Mutex<CheckedContinuation<Result<T, any Error>, Never>?>
-
-    init(_ continuation: CheckedContinuation<Result<T, any Error>, Never>) { self.continuation = Mutex(continuation) }
-
-    /// Resumes the continuation with `result` unless it was resumed before.
-    /// - Returns: Whether this call resumed it.
-    @discardableResult
-    func finish(_ result: Result<T, any Error>) -> Bool {
-        guard let continuation = continuation.withLock({ $0.take() }) else { return false }
-        continuation.resume(returning: result)
-        return true
     }
 }
