@@ -1,6 +1,5 @@
 import AuthEvents
 import Foundation
-import Metrics
 import Redis
 import ServiceKit
 
@@ -19,6 +18,8 @@ struct Revoker: Sendable {
     /// How long a request waits for the broker to store the event before it answers anyway
     /// (the event stays queued and goes out when the broker is back).
     let deliveryWait: Duration
+    /// `issuer_revocations_total`, made once.
+    let counters = RevocationCounters()
 
     /// The Redis key of a revocation.
     static func key(_ target: RevocationEvent.Target) -> String {
@@ -57,29 +58,19 @@ struct Revoker: Sendable {
         let events = entries.map { entry in
             (entry, AuthEvent.revocation(RevocationEvent(target: entry.target, expiresAt: entry.expiresAt, revokedAt: now)).encoded)
         }
-        for (entry, event) in events {
-            let lifetime = Duration.milliseconds(max(1, Int64(((entry.expiresAt - now) * 1000).rounded(.up))))
-            try await redis.set(Self.key(entry.target), to: RedisArgument(event), expiration: lifetime)
-        }
+        // One round trip for all of them (a logout writes two).
+        try await redis.set(
+            events.map { entry, event in
+                let lifetime = Duration.milliseconds(max(1, Int64(((entry.expiresAt - now) * 1000).rounded(.up))))
+                return (Self.key(entry.target), RedisArgument(event), lifetime)
+            })
         await withTaskGroup(of: Void.self) { group in
             for (entry, event) in events {
                 group.addTask {
                     let delivered = await publisher.publish(topic: topic, key: Self.value(entry.target), value: event, wait: deliveryWait)
-                    Counter(
-                        label: "issuer_revocations_total",
-                        dimensions: [("kind", Self.kind(entry.target)), ("acknowledged", "\(delivered)")]
-                    )
-                    .increment()
+                    counters.count(entry.target, acknowledged: delivered)
                 }
             }
-        }
-    }
-
-    private static func kind(_ target: RevocationEvent.Target) -> String {
-        switch target {
-        case .token: "jti"
-        case .session: "sid"
-        case .subject: "sub"
         }
     }
 
