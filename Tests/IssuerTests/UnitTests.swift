@@ -67,7 +67,7 @@ struct UnitTests {
         #expect(settings.refreshReuseGrace == .seconds(10))
         #expect(settings.allowedOrigins.isEmpty)
         #expect(settings.bcryptCost == 12)
-        #expect(settings.kafkaLinger == .milliseconds(5))
+        #expect(settings.kafkaLinger == .milliseconds(20))
         #expect(settings.loginRateLimit == 5)
         #expect(settings.loginRateWindow == .seconds(60))
         #expect(settings.userDatabase == ".run/dev/issuer/users.sqlite")
