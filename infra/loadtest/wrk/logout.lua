@@ -9,6 +9,10 @@ package.path = os.getenv("LOADTEST_WRK_DIR") .. "/?.lua;" .. package.path
 local report = require("report")
 
 local requests, next_request, pace, filler = {}, 1, nil, nil
+-- wrk calls request() once on the first thread's script before it opens any connection, to
+-- check what it returns; that call gets the filler, or the first token would be counted as
+-- sent and never be sent.
+local checked = false
 
 function setup(thread) report.setup(thread) end
 
@@ -28,6 +32,10 @@ end
 function delay() return pace() end
 
 function request()
+  if not checked then
+    checked = true
+    if id == 0 then return filler end
+  end
   local request = requests[next_request]
   if not request then return filler end
   if next_request == 1 then counters.first = report.now() end
