@@ -14,6 +14,10 @@ local report = require("report")
 
 local valid, forged, sids = {}, {}, nil
 local next_valid, next_forged, sent, forged_every, once, left = 1, 1, 0, 0, false, 0
+-- wrk calls request() once on the first thread's script before it opens any connection, to
+-- check what it returns; that call must not take a token, or with once=1 the first token of the
+-- slice would be counted as sent and never be sent.
+local checked = false
 
 function setup(thread) report.setup(thread) end
 
@@ -51,6 +55,10 @@ if os.getenv("LOADTEST_RATE") then
 end
 
 function request()
+  if not checked then
+    checked = true
+    if id == 0 then return valid[next_valid] end
+  end
   sent = sent + 1
   if forged_every > 0 and sent % forged_every == 0 then
     local request = forged[next_forged]

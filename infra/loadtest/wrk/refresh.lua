@@ -14,6 +14,10 @@ local report = require("report")
 -- Globals, so that `done` can read what is left through thread:get.
 queue, head, tail = {}, 1, 0
 local out
+-- wrk calls request() once on the first thread's script before it opens any connection, to
+-- check what it returns; that call must not take a cookie off the queue, or its session would
+-- never be refreshed again.
+local checked = false
 
 function setup(thread) report.setup(thread) end
 
@@ -34,7 +38,9 @@ end
 
 function request()
   local cookie = "spent"
-  if head <= tail then
+  if not checked and id == 0 then
+    checked = true
+  elseif head <= tail then
     cookie = queue[head]
     queue[head] = nil
     head = head + 1
