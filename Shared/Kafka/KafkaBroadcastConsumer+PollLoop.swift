@@ -91,6 +91,9 @@ extension KafkaBroadcastConsumer {
             logger.error("Kafka consumer could not create its client", metadata: ["error": "\(error)"])
             return false
         }
+        // Learn the partitions' leaders before assigning: an assignment without them waits 500 ms
+        // for librdkafka's retry before it looks up its start offsets (the resource's start-up).
+        guard (try? client.topics(timeoutMilliseconds: 500))?[topic] == count else { return false }
         let reconnecting = cursor.connectedBefore
         var lost: [KafkaConsumerEvent] = []
         let offsets = assignment(&cursor, partitionCount: count, lost: &lost)

@@ -14,6 +14,15 @@ final class RDKafkaClient: @unchecked Sendable {
     /// Kept alive for as long as `handle`: librdkafka's callbacks reach it through the opaque.
     private let callbacks: RDKafkaCallbacks
 
+    /// Properties every client gets unless the caller sets them.
+    ///
+    /// `enable.metrics.push=false`: no client telemetry (KIP-714) is pushed anywhere, and without
+    /// it destroying a client no longer waits up to a second for the telemetry exchange to end
+    /// (measured: a metadata probe whose client was destroyed while the broker's answer to
+    /// `GetTelemetrySubscriptions` was being handled took 1.0 s; 17 of 21 resource start-ups had
+    /// one).
+    static let defaults = ["enable.metrics.push": "false"]
+
     /// - Throws: ``KafkaError`` when the library is too old, a property is refused, or
     ///   librdkafka cannot create the client.
     init(
@@ -26,7 +35,7 @@ final class RDKafkaClient: @unchecked Sendable {
             throw KafkaError(.clientCreation, "rd_kafka_conf_new failed")
         }
         var errorBuffer = [CChar](repeating: 0, count: 512)
-        for (key, value) in properties.sorted(by: { $0.key < $1.key }) {
+        for (key, value) in Self.defaults.merging(properties, uniquingKeysWith: { _, given in given }).sorted(by: { $0.key < $1.key }) {
             let result = rd_kafka_conf_set(conf, key, value, &errorBuffer, errorBuffer.count)
             guard result == RD_KAFKA_CONF_OK else {
                 rd_kafka_conf_destroy(conf)
