@@ -114,7 +114,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ServiceKitTests",
-            dependencies: ["ServiceKit", "TokenKit", "AuthEvents", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ServiceKit", "TestSupport", "TokenKit", "AuthEvents", .product(name: "Logging", package: "swift-log")],
             path: "Tests/ServiceKitTests",
             swiftSettings: strict
         ),
@@ -185,7 +185,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TokenCtlTests",
-            dependencies: ["TokenCtl"],
+            dependencies: ["TokenCtl", "TestSupport"],
             path: "Tests/TokenCtlTests",
             swiftSettings: strict
         ),
@@ -282,6 +282,7 @@ let package = Package(
         .testTarget(
             name: "IssuerTests",
             dependencies: [
+                "TestSupport",
                 "Issuer",
                 "Kafka",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

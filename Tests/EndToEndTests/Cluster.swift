@@ -27,17 +27,17 @@ enum Cluster {
 
     /// Runs the cluster script (`stop APP`, `start APP`, `restart APP`) or the services script.
     @discardableResult
-    static func script(_ path: String, _ arguments: [String]) throws -> Int32 {
-        try spawnAndWait([path] + arguments)
+    static func script(_ path: String, _ arguments: [String]) async throws -> Int32 {
+        try await spawnAndWait([path] + arguments)
     }
 
-    static func cluster(_ arguments: String...) throws {
-        #expect(try script(environment("E2E_CLUSTER"), arguments) == 0, "cluster \(arguments)")
+    static func cluster(_ arguments: String...) async throws {
+        #expect(try await script(environment("E2E_CLUSTER"), arguments) == 0, "cluster \(arguments)")
     }
 
-    static func services(_ arguments: String...) throws {
+    static func services(_ arguments: String...) async throws {
         let path = URL(fileURLWithPath: environment("E2E_CLUSTER")).deletingLastPathComponent().appendingPathComponent("services").path
-        #expect(try script(path, arguments) == 0, "services \(arguments)")
+        #expect(try await script(path, arguments) == 0, "services \(arguments)")
     }
 
     /// Sends a signal to the broker or Redis (SIGSTOP / SIGCONT) by its pid file.

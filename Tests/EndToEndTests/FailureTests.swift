@@ -47,7 +47,7 @@ extension EndToEnd {
             #expect(try await Client.logout(bearer: login.accessToken).status == 204)
             _ = try await Client.waitUntilRefusedEverywhere(login.accessToken)
             let resource = Cluster.resources[0]
-            try Cluster.cluster("restart", Cluster.appName(ofResource: resource))
+            try await Cluster.cluster("restart", Cluster.appName(ofResource: resource))
             #expect(try await HTTP.get(resource + "/readyz").status == 200)
             #expect(try await HTTP.get(resource + "/api/me", bearer: login.accessToken).status == 401)
             #expect(try await HTTP.get(resource + "/api/me", bearer: try await Client.alice().accessToken).status == 200)
@@ -99,11 +99,11 @@ extension EndToEnd {
         }
 
         @Test func brokerRestartedEmptyHealsThroughReannouncement() async throws {
-            try Cluster.services("restart", "broker")
+            try await Cluster.services("restart", "broker")
             // The issuer re-announces its keys (every 2 s in e2e-env) and recreates its producer; the
             // consumers recreate theirs and resynchronise from Redis.
             let resource = Cluster.resources[1]
-            try Cluster.cluster("restart", Cluster.appName(ofResource: resource))
+            try await Cluster.cluster("restart", Cluster.appName(ofResource: resource))
             let login = try await Client.alice()
             let deadline = ContinuousClock.now + .seconds(60)
             var status = 0

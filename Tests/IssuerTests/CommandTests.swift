@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import TokenKit
 
@@ -29,12 +30,14 @@ struct CommandTests {
             process.standardInput = input
             process.standardError = errors
             process.standardOutput = errors
-            try process.run()
-            input.fileHandleForWriting.write(Data("s3cret-pass\n".utf8))
-            try input.fileHandleForWriting.close()
-            process.waitUntilExit()
-            let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            #expect(process.terminationStatus == 0, "\(output)")
+            let (status, output) = try await offThePool {
+                try process.run()
+                input.fileHandleForWriting.write(Data("s3cret-pass\n".utf8))
+                try input.fileHandleForWriting.close()
+                process.waitUntilExit()
+                return (process.terminationStatus, String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+            }
+            #expect(status == 0, "\(output)")
             #expect(!output.contains("s3cret-pass"))
             let store = try await SQLiteUserStore.open(path: folder + "/users.sqlite", logger: .init(label: "t"))
             let alice = try #require(try await store.user(named: "alice"))

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 @testable import Issuer
@@ -11,27 +12,7 @@ extension IssuerServiceTests {
     struct FailureTests {
         @Test("Redis stopped (SIGSTOP): login, refresh and logout answer 503 quickly, never hang or 500")
         func redisStopped() async throws {
-            let script = try #require(TestEnvironment.servicesScript)
-            try await withTemporaryDirectory { folder in
-                // Under $TEST_RUN_DIR, so test-env stops it even if this test dies.
-                let runDirectory = (ProcessInfo.processInfo.environment["TEST_RUN_DIR"] ?? folder) + "/issuer-" + uniqueName("redis")
-                // A random port below the ephemeral range; another test may have taken it, so retry.
-                var port = 0
-                var environment: [String: String] = [:]
-                for attempt in 1...5 {
-                    port = Int.random(in: 20_000..<32_000)
-                    environment = ["RUN_DIR": runDirectory, "REDIS_PORT": String(port)]
-                    do {
-                        try Self.run(script, ["start", "redis"], environment: environment)
-                        break
-                    } catch  where attempt < 5 {
-                        continue
-                    }
-                }
-                defer {
-                    try? Self.run(script, ["stop", "redis"], environment: environment)
-                    try? FileManager.default.removeItem(atPath: runDirectory)
-                }
+            try await Self.withPrivateServer("redis") { runDirectory, _, port in
                 let pid = try #require(
                     Int32(
                         String(contentsOfFile: runDirectory + "/redis.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -91,33 +72,14 @@ extension IssuerServiceTests {
 
         @Test("Broker restarted empty: the issuer creates the topics again and re-announces its keys")
         func brokerRestartedEmpty() async throws {
-            let script = try #require(TestEnvironment.servicesScript)
-            try await withTemporaryDirectory { folder in
-                let runDirectory = (ProcessInfo.processInfo.environment["TEST_RUN_DIR"] ?? folder) + "/issuer-" + uniqueName("broker")
-                var port = 0
-                var environment: [String: String] = [:]
-                for attempt in 1...5 {
-                    port = Int.random(in: 20_000..<32_000)
-                    environment = ["RUN_DIR": runDirectory, "BROKER_PORT": String(port)]
-                    do {
-                        try Self.run(script, ["start", "broker"], environment: environment)
-                        break
-                    } catch  where attempt < 5 {
-                        continue
-                    }
-                }
-                defer {
-                    try? Self.run(script, ["stop", "broker"], environment: environment)
-                    try? FileManager.default.removeItem(atPath: runDirectory)
-                }
+            try await Self.withPrivateServer("broker") { _, environment, port in
                 let brokers = "127.0.0.1:\(port)"
-                let restart = environment
                 try await withIssuer(["KAFKA_BROKERS": brokers, "KEY_ANNOUNCE_INTERVAL": "1s"]) { issuer in
                     let kid = try #require(issuer.components.keys.ring.timelines.first?.kid)
                     func delivered() -> Int { issuer.recorder.all.filter { $0.key == kid && $0.delivered }.count }
                     for _ in 0..<100 where delivered() == 0 { try await Task.sleep(for: .milliseconds(100)) }
                     #expect(delivered() > 0)
-                    try Self.run(script, ["restart", "broker"], environment: restart)
+                    try await Self.run(["restart", "broker"], environment: environment)
                     let before = delivered()
                     for _ in 0..<300 where delivered() <= before + 1 { try await Task.sleep(for: .milliseconds(100)) }
                     #expect(delivered() > before + 1)
@@ -128,14 +90,44 @@ extension IssuerServiceTests {
             }
         }
 
-        static func run(_ script: String, _ arguments: [String], environment: [String: String]) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: script)
-            process.arguments = arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw SettingError("\(script) \(arguments) failed") }
+        /// Starts a `redis` or `broker` of the test's own with the services script, on a random
+        /// port below the ephemeral range (retried: another test may have taken it), runs `body`
+        /// with its run directory, script environment and port, and stops it whatever happens.
+        static func withPrivateServer(
+            _ server: String, _ body: (_ runDirectory: String, _ environment: [String: String], _ port: Int) async throws -> Void
+        ) async throws {
+            try await withTemporaryDirectory { folder in
+                // Under $TEST_RUN_DIR, so test-env stops it even if this test dies.
+                let runDirectory = (ProcessInfo.processInfo.environment["TEST_RUN_DIR"] ?? folder) + "/issuer-" + uniqueName(server)
+                defer { try? FileManager.default.removeItem(atPath: runDirectory) }
+                var port = 0
+                var environment: [String: String] = [:]
+                for attempt in 1...5 {
+                    port = Int.random(in: 20_000..<32_000)
+                    environment = ["RUN_DIR": runDirectory, "\(server.uppercased())_PORT": String(port)]
+                    do {
+                        try await run(["start", server], environment: environment)
+                        break
+                    } catch  where attempt < 5 {
+                        continue
+                    }
+                }
+                do {
+                    try await body(runDirectory, environment, port)
+                } catch {
+                    try? await run(["stop", server], environment: environment)
+                    throw error
+                }
+                try await run(["stop", server], environment: environment)
+            }
+        }
+
+        /// Runs `infra/dev/services` with `arguments`, off the cooperative pool.
+        static func run(_ arguments: [String], environment: [String: String]) async throws {
+            let script = try #require(TestEnvironment.servicesScript)
+            let status = try await spawnAndWait(
+                [script] + arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new })
+            guard status == 0 else { throw SettingError("\(script) \(arguments) failed") }
         }
     }
 }

@@ -85,7 +85,7 @@ struct FailureTests {
         try await PrivateRedis.with { server in
             try await TestRedis.withClient(server.configuration(commandTimeout: .seconds(1))) { redis in
                 try await redis.set("k", to: "v")
-                try server.services("restart")
+                try await server.services("restart")
                 // The old connection may fail once (the server closed it); after that a new
                 // one is opened and the empty restarted server answers.
                 let value = try await TestRedis.eventually(within: .seconds(5)) {

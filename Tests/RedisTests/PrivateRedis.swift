@@ -29,13 +29,13 @@ struct PrivateRedis {
             script: TestRedis.environment("TEST_SERVICES_SCRIPT"))
         defer { try? FileManager.default.removeItem(at: runDirectory) }
         do {
-            try instance.services("start")
+            try await instance.services("start")
             let result = try await body(instance)
-            try instance.services("stop")
+            try await instance.services("stop")
             return result
         } catch {
             try? instance.signal(SIGCONT)
-            try? instance.services("stop")
+            try? await instance.services("stop")
             throw error
         }
     }
@@ -55,12 +55,12 @@ struct PrivateRedis {
     /// `infra/dev/services ACTION redis` for this instance.
     ///
     /// Spawned with TestSupport's `spawnAndWait` (posix_spawn, default signal handling).
-    func services(_ action: String) throws {
+    func services(_ action: String) async throws {
         let arguments = [script, action, "redis"]
         var environment = ProcessInfo.processInfo.environment
         environment["RUN_DIR"] = runDirectory.path
         environment["REDIS_PORT"] = String(port)
-        let status = try spawnAndWait(arguments, environment: environment)
+        let status = try await spawnAndWait(arguments, environment: environment)
         guard status == 0 else { throw ScriptFailed(arguments: [action, "redis"], status: status) }
     }
 

@@ -100,7 +100,7 @@ struct LiveServicesTests {
         await producer.shutdown()
         for process in [resource, jwks] {
             process.terminate()
-            process.waitUntilExit()
+            try await offThePool { process.waitUntilExit() }
             #expect(process.terminationReason == .exit, "\(process.executableURL?.lastPathComponent ?? "?") did not shut down cleanly")
         }
     }
@@ -110,7 +110,7 @@ struct LiveServicesTests {
     @Test func aTokenCacheSizeThatIsNotACountStopsTheStart() async throws {
         for value in ["-1", "many", "99999999999"] {
             let resource = try launch("resource", environment: ["TOKEN_CACHE_SIZE": value, "PORT": "\(try PrivateBroker.freePort())"])
-            resource.waitUntilExit()
+            try await offThePool { resource.waitUntilExit() }
             #expect(resource.terminationStatus == 2, "TOKEN_CACHE_SIZE=\(value)")
         }
     }

@@ -1,4 +1,5 @@
 import AuthEvents
+import TestSupport
 import Testing
 
 @testable import ServiceKit
@@ -66,8 +67,14 @@ import Testing
 
     /// Times as the issuer writes them (the shortest form of `Date().timeIntervalSince1970`,
     /// 16 or 17 digits) and with other digit counts: the conversion gives the double `strtod`
-    /// gives, to the last bit.
-    @Test func timesConvertAsStrtodConvertsThem() {
+    /// gives, to the last bit. On the tests' heavy lane: 40,000 conversions are seconds of CPU.
+    @Test func timesConvertAsStrtodConvertsThem() async throws {
+        let mismatches = try await onTheHeavyLane { Self.timesConvertedUnlikeStrtod() }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+
+    /// The times of ``timesConvertAsStrtodConvertsThem()`` that convert to another double.
+    static func timesConvertedUnlikeStrtod() -> [String] {
         var generator = SystemRandomNumberGenerator()
         var texts = [
             "946684800", "7258118400", "1795455601.5", "1795455601.000001", "1795455601.999999",
@@ -81,11 +88,11 @@ import Testing
         for _ in 0..<20_000 {
             texts.append("\(Double.random(in: 946_684_800...7_258_118_400, using: &generator))")
         }
-        for text in texts {
+        return texts.filter { text in
             let bytes =
                 Array(#"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":"#.utf8) + Array(text.utf8)
                 + Array(#","revokedAt":1795455601}"#.utf8)
-            #expect(CanonicalRevocation(bytes)?.expiresAt.bitPattern == Double(text)!.bitPattern, "\(text)")
+            return CanonicalRevocation(bytes)?.expiresAt.bitPattern != Double(text)!.bitPattern
         }
     }
 

@@ -5,7 +5,14 @@ import Foundation
 /// posix_spawn with an empty signal mask rather than Foundation's `Process`: on Linux the
 /// latter leaves most signals blocked in the child, so daemons started by our scripts ignored
 /// SIGTERM, and its `waitUntilExit` hung while a daemon the script started was still running.
-public func spawnAndWait(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int32 {
+/// The wait happens off the cooperative pool (``offThePool(_:)``).
+public func spawnAndWait(
+    _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment
+) async throws -> Int32 {
+    try await offThePool { try spawnAndWaitBlocking(arguments, environment: environment) }
+}
+
+private func spawnAndWaitBlocking(_ arguments: [String], environment: [String: String]) throws -> Int32 {
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Drives the built `tokenctl` executable: its outputs and its exit statuses 0, 1 and 2.
@@ -17,7 +18,12 @@ struct TokenCtlTests {
         return root.appendingPathComponent(".build/debug/tokenctl")
     }
 
-    static func run(_ arguments: [String]) throws -> Run {
+    /// Runs the executable to its end, off the cooperative pool.
+    static func run(_ arguments: [String]) async throws -> Run {
+        try await offThePool { try runBlocking(arguments) }
+    }
+
+    private static func runBlocking(_ arguments: [String]) throws -> Run {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -46,8 +52,8 @@ struct TokenCtlTests {
     }
 
     /// Generates a key, writes the private JWK and a JWKS of its public half.
-    static func keyFiles(_ alg: String) throws -> (privateKey: String, jwks: String) {
-        let keygen = try run(["keygen", "--alg", alg])
+    static func keyFiles(_ alg: String) async throws -> (privateKey: String, jwks: String) {
+        let keygen = try await run(["keygen", "--alg", alg])
         #expect(keygen.status == 0)
         let jwk = try #require(JSONSerialization.jsonObject(with: Data(keygen.stdout.utf8)) as? [String: Any])
         let publicJWK = jwk.filter { !["d", "p", "q", "dp", "dq", "qi"].contains($0.key) }
@@ -56,43 +62,43 @@ struct TokenCtlTests {
     }
 
     @Test(arguments: ["ES256", "RS256"])
-    func signsAndVerifies(_ alg: String) throws {
-        let files = try Self.keyFiles(alg)
-        let sign = try Self.run(["sign", "--key", files.privateKey, "--claims", Self.claims()])
+    func signsAndVerifies(_ alg: String) async throws {
+        let files = try await Self.keyFiles(alg)
+        let sign = try await Self.run(["sign", "--key", files.privateKey, "--claims", Self.claims()])
         #expect(sign.status == 0)
         let token = sign.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let verify = try Self.run(["verify", "--jwks", files.jwks, "--issuer", "https://issuer.test", "--audience", "api", token])
+        let verify = try await Self.run(["verify", "--jwks", files.jwks, "--issuer", "https://issuer.test", "--audience", "api", token])
         #expect(verify.status == 0)
         #expect(verify.stdout.contains("\"sub\":\"alice\""))
-        let jws = try Self.run(["verify-jws", "--jwk", files.jwks, token])
+        let jws = try await Self.run(["verify-jws", "--jwk", files.jwks, token])
         #expect(jws.status == 0)
     }
 
-    @Test func refusalsExitWithOneAndOneLine() throws {
-        let files = try Self.keyFiles("ES256")
-        let expired = try Self.run(["sign", "--key", files.privateKey, "--claims", Self.claims(exp: -120)]).stdout
+    @Test func refusalsExitWithOneAndOneLine() async throws {
+        let files = try await Self.keyFiles("ES256")
+        let expired = try await Self.run(["sign", "--key", files.privateKey, "--claims", Self.claims(exp: -120)]).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        let verify = try Self.run(["verify", "--jwks", files.jwks, "--issuer", "https://issuer.test", "--audience", "api", expired])
+        let verify = try await Self.run(["verify", "--jwks", files.jwks, "--issuer", "https://issuer.test", "--audience", "api", expired])
         #expect(verify.status == 1)
         #expect(verify.stdout.isEmpty)
         #expect(verify.stderr == "invalid: expired: token has expired\n")
-        let garbage = try Self.run(["verify-jws", "--jwk", files.jwks, "not.a.token!"])
+        let garbage = try await Self.run(["verify-jws", "--jwk", files.jwks, "not.a.token!"])
         #expect(garbage.status == 1)
         #expect(garbage.stderr.split(separator: "\n").count == 1)
     }
 
-    @Test func usageErrorsExitWithTwo() throws {
-        #expect(try Self.run(["verify", "--jwks", "x"]).status == 2)
-        #expect(try Self.run(["keygen", "--alg", "HS256"]).status == 2)
-        #expect(try Self.run(["frobnicate"]).status == 2)
-        #expect(try Self.run(["--help"]).status == 0)
+    @Test func usageErrorsExitWithTwo() async throws {
+        #expect(try await Self.run(["verify", "--jwks", "x"]).status == 2)
+        #expect(try await Self.run(["keygen", "--alg", "HS256"]).status == 2)
+        #expect(try await Self.run(["frobnicate"]).status == 2)
+        #expect(try await Self.run(["--help"]).status == 0)
     }
 
-    @Test func decodeSaysItDidNotVerify() throws {
-        let files = try Self.keyFiles("ES256")
-        let token = try Self.run(["sign", "--key", files.privateKey, "--claims", Self.claims()]).stdout
+    @Test func decodeSaysItDidNotVerify() async throws {
+        let files = try await Self.keyFiles("ES256")
+        let token = try await Self.run(["sign", "--key", files.privateKey, "--claims", Self.claims()]).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        let decode = try Self.run(["decode", token])
+        let decode = try await Self.run(["decode", token])
         #expect(decode.status == 0)
         #expect(decode.stdout.contains("\"verified\":false"))
         #expect(decode.stderr.contains("NOT verified"))

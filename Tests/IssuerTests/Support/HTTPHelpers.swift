@@ -37,7 +37,8 @@ extension TestIssuer {
     /// Logs in and expects success.
     func loggedIn(_ username: String, _ password: String) async throws -> Tokens {
         let response = try await login(username, password)
-        #expect(response.status == .ok)
+        // A refusal's body is an error object, never a token.
+        #expect(response.status == .ok, "login answered \(response.status): \(String(buffer: response.body))")
         return try tokens(from: response)
     }
 
