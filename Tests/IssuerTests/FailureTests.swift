@@ -12,7 +12,7 @@ extension IssuerServiceTests {
     struct FailureTests {
         @Test("Redis stopped (SIGSTOP): login, refresh and logout answer 503 quickly, never hang or 500")
         func redisStopped() async throws {
-            try await Self.withPrivateServer("redis") { runDirectory, _, port in
+            try await Self.withPrivateRedis { runDirectory, port in
                 let pid = try #require(
                     Int32(
                         String(contentsOfFile: runDirectory + "/redis.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -72,14 +72,15 @@ extension IssuerServiceTests {
 
         @Test("Broker restarted empty: the issuer creates the topics again and re-announces its keys")
         func brokerRestartedEmpty() async throws {
-            try await Self.withPrivateServer("broker") { _, environment, port in
-                let brokers = "127.0.0.1:\(port)"
+            let broker = try await PrivateBroker.start()
+            do {
+                let brokers = broker.servers[0]
                 try await withIssuer(["KAFKA_BROKERS": brokers, "KEY_ANNOUNCE_INTERVAL": "1s"]) { issuer in
                     let kid = try #require(issuer.components.keys.ring.timelines.first?.kid)
                     func delivered() -> Int { issuer.recorder.all.filter { $0.key == kid && $0.delivered }.count }
                     for _ in 0..<100 where delivered() == 0 { try await Task.sleep(for: .milliseconds(100)) }
                     #expect(delivered() > 0)
-                    try await Self.run(["restart", "broker"], environment: environment)
+                    try await broker.restart()
                     let before = delivered()
                     for _ in 0..<300 where delivered() <= before + 1 { try await Task.sleep(for: .milliseconds(100)) }
                     #expect(delivered() > before + 1)
@@ -87,15 +88,18 @@ extension IssuerServiceTests {
                 // The new, empty broker has the keys topic again, with the key on it.
                 let message = try await EventStreamTests.firstMessage(topic: "test.auth.keys", brokers: brokers) { _ in true }
                 #expect(message != nil)
+            } catch {
+                try? await broker.stop()
+                throw error
             }
+            try await broker.stop()
         }
 
-        /// Starts a `redis` or `broker` of the test's own with the services script, on a random
-        /// port below the ephemeral range (retried: another test may have taken it), runs `body`
-        /// with its run directory, script environment and port, and stops it whatever happens.
-        static func withPrivateServer(
-            _ server: String, _ body: (_ runDirectory: String, _ environment: [String: String], _ port: Int) async throws -> Void
-        ) async throws {
+        /// Starts a Redis of the test's own with the services script, on a random port below the
+        /// ephemeral range (retried: another test may have taken it), runs `body` with its run
+        /// directory and port, and stops it whatever happens.
+        static func withPrivateRedis(_ body: (_ runDirectory: String, _ port: Int) async throws -> Void) async throws {
+            let server = "redis"
             try await withTemporaryDirectory { folder in
                 // Under $TEST_RUN_DIR, so test-env stops it even if this test dies.
                 let runDirectory = (ProcessInfo.processInfo.environment["TEST_RUN_DIR"] ?? folder) + "/issuer-" + uniqueName(server)
@@ -104,7 +108,7 @@ extension IssuerServiceTests {
                 var environment: [String: String] = [:]
                 for attempt in 1...5 {
                     port = Int.random(in: 20_000..<32_000)
-                    environment = ["RUN_DIR": runDirectory, "\(server.uppercased())_PORT": String(port)]
+                    environment = ["RUN_DIR": runDirectory, "REDIS_PORT": String(port)]
                     do {
                         try await run(["start", server], environment: environment)
                         break
@@ -113,7 +117,7 @@ extension IssuerServiceTests {
                     }
                 }
                 do {
-                    try await body(runDirectory, environment, port)
+                    try await body(runDirectory, port)
                 } catch {
                     try? await run(["stop", server], environment: environment)
                     throw error
