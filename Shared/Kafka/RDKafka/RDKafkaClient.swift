@@ -14,14 +14,20 @@ final class RDKafkaClient: @unchecked Sendable {
     /// Kept alive for as long as `handle`: librdkafka's callbacks reach it through the opaque.
     private let callbacks: RDKafkaCallbacks
 
-    /// Properties every client gets unless the caller sets them.
+    /// Properties every client gets unless the caller sets them, for the librdkafka loaded at
+    /// run time (`rd_kafka_version()`, the form `0xMMmmrrxx`).
     ///
     /// `enable.metrics.push=false`: no client telemetry (KIP-714) is pushed anywhere, and without
     /// it destroying a client no longer waits up to a second for the telemetry exchange to end
-    /// (measured: a metadata probe whose client was destroyed while the broker's answer to
-    /// `GetTelemetrySubscriptions` was being handled took 1.0 s; 17 of 21 resource start-ups had
-    /// one).
-    static let defaults = ["enable.metrics.push": "false"]
+    /// (a metadata probe whose client was destroyed during that exchange took 1.0 s). The
+    /// property exists from librdkafka 2.5.0 on; an older library refuses it as unknown and the
+    /// client could not be created at all, so it is set only where the library knows it.
+    static func defaults(libraryVersion: Int) -> [String: String] {
+        libraryVersion >= metricsPushVersion ? ["enable.metrics.push": "false"] : [:]
+    }
+
+    /// librdkafka 2.5.0, the first with `enable.metrics.push`.
+    static let metricsPushVersion = 0x0205_0000
 
     /// - Throws: ``KafkaError`` when the library is too old, a property is refused, or
     ///   librdkafka cannot create the client.
@@ -35,7 +41,8 @@ final class RDKafkaClient: @unchecked Sendable {
             throw KafkaError(.clientCreation, "rd_kafka_conf_new failed")
         }
         var errorBuffer = [CChar](repeating: 0, count: 512)
-        for (key, value) in Self.defaults.merging(properties, uniquingKeysWith: { _, given in given }).sorted(by: { $0.key < $1.key }) {
+        let all = Self.defaults(libraryVersion: Int(rd_kafka_version())).merging(properties) { _, given in given }
+        for (key, value) in all.sorted(by: { $0.key < $1.key }) {
             let result = rd_kafka_conf_set(conf, key, value, &errorBuffer, errorBuffer.count)
             guard result == RD_KAFKA_CONF_OK else {
                 rd_kafka_conf_destroy(conf)
