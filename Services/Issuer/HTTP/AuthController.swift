@@ -40,12 +40,35 @@ struct AuthController: Sendable {
         let address = RequestReading.clientAddress(
             request, peer: context.remoteAddress?.ipAddress, trustedProxies: trustedProxies)
 
-        if let wait = try await RedisCall.run({ try await limiter.attempt(username: username, address: address) }) {
+        let attempt: Duration?
+        do {
+            attempt = try await RedisCall.run { try await limiter.attempt(username: username, address: address) }
+        } catch {
+            // Counted or not is unknown (a timeout); giving back is the side that never locks out.
+            giveBack(username: username, address: address, context: context)
+            throw error
+        }
+        if let wait = attempt {
+            // Nothing was counted: a refused attempt never extends the lock-out.
             metrics.count(.rateLimited)
             throw APIError(
                 .tooManyRequests, "rate_limited", "too many failed logins; try again later",
                 headers: [.retryAfter: String(max(1, Int(wait.seconds.rounded(.up))))])
         }
+        do {
+            return try await authenticate(username: username, password: password, address: address, inBody: inBody, context: context)
+        } catch let error as APIError where error.code == Self.invalidCredentials.code {
+            throw error  // a wrong password or an unknown user: the attempt stays counted
+        } catch {
+            giveBack(username: username, address: address, context: context)
+            throw error
+        }
+    }
+
+    /// The password check and the new session, once the attempt is counted.
+    private func authenticate(
+        username: String, password: String, address: String, inBody: Bool, context: IssuerRequestContext
+    ) async throws -> Response {
         let user: User?
         do {
             user = try await users.user(named: username)
@@ -55,15 +78,17 @@ struct AuthController: Sendable {
         }
         // Unknown users are checked against a dummy hash of the same cost: same answer, same time.
         guard try await hasher.verify(password, against: user?.passwordHash), let user else {
-            // The attempt is already counted.
             metrics.count(.invalidCredentials)
             context.logger.info("login refused")
-            throw APIError(.unauthorized, "invalid_credentials", "the username or password is wrong")
+            throw Self.invalidCredentials
         }
         let now = Date().timeIntervalSince1970
+        // The session first: if it fails, the success is not recorded and the caller gives the
+        // attempt back instead.
         let (session, refreshToken) = try await RedisCall.run {
+            let created = try await sessions.create(subject: user.username, roles: user.roles, now: now)
             try await limiter.recordSuccess(username: username, address: address)
-            return try await sessions.create(subject: user.username, roles: user.roles, now: now)
+            return created
         }
         let access = try minter.mint(for: session, now: now)
         metrics.count(.ok)
@@ -71,6 +96,26 @@ struct AuthController: Sendable {
         return TokenResponse.make(
             accessToken: access.token, expiresIn: access.expiresIn, refresh: refreshToken,
             cookieMaxAge: sessions.cookieLifetime(of: session, now: now), inBody: inBody)
+    }
+
+    /// Gives a counted attempt back, in the background: the request may be cancelled, and Redis
+    /// may be the reason it failed, so this retries every second until Redis answers or the
+    /// counters' window, after which they are gone anyway, has passed.
+    private func giveBack(username: String, address: String, context: IssuerRequestContext) {
+        let logger = context.logger
+        let giveUp = ContinuousClock.now + limiter.window
+        Task {
+            while true {
+                do {
+                    return try await RedisCall.run { try await limiter.giveBack(username: username, address: address) }
+                } catch {
+                    guard ContinuousClock.now < giveUp else {
+                        return logger.warning("a login attempt could not be given back", metadata: ["reason": "\(error)"])
+                    }
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+        }
     }
 
     // MARK: Refresh
@@ -148,6 +193,8 @@ struct AuthController: Sendable {
         context.logger.info("logout-all", metadata: ["sub": "\(identity.subject)"])
         return Response(status: .noContent, headers: [.setCookie: TokenResponse.clearedCookie, .cacheControl: "no-store"])
     }
+
+    private static let invalidCredentials = APIError(.unauthorized, "invalid_credentials", "the username or password is wrong")
 
     private static var invalidGrant: APIError {
         APIError(.unauthorized, "invalid_grant", "the refresh token is missing, expired, revoked or spent")

@@ -8,8 +8,10 @@ import ServiceKit
 ///
 /// Fixed windows (INCR, with the expiry set by the first attempt). Each attempt is counted
 /// before the password is checked, in the same script that checks the limit, so concurrent
-/// guesses cannot slip past it; a success takes its count back. The username is stored only
-/// as its SHA-256, so Redis never holds names people mistyped.
+/// guesses cannot slip past it. Only a wrong password (or an unknown user) keeps its count: a
+/// success takes it back, and so does every attempt that ended without a verdict on the
+/// password (a 5xx, a timeout, a cancelled request), so our own trouble never locks anybody
+/// out. The username is stored only as its SHA-256, so Redis never holds names people mistyped.
 struct LoginRateLimiter: Sendable {
     let redis: RedisClient
     /// Failures allowed per window (`LOGIN_RATE_LIMIT`).
@@ -40,5 +42,11 @@ struct LoginRateLimiter: Sendable {
     /// - Throws: `RedisError`.
     func recordSuccess(username: String, address: String) async throws {
         try await redis.evaluate(SessionScripts.succeeded, keys: [Self.usernameKey(username), Self.addressKey(address)])
+    }
+
+    /// Gives an attempt back to both counters (each only if it still holds one).
+    /// - Throws: `RedisError`.
+    func giveBack(username: String, address: String) async throws {
+        try await redis.evaluate(SessionScripts.giveBack, keys: [Self.usernameKey(username), Self.addressKey(address)])
     }
 }

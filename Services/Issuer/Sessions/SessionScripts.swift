@@ -97,6 +97,16 @@ enum SessionScripts {
         return 0
         """)
 
+    /// An attempt that did not come to a password verdict (a 5xx, a timeout, a cancelled
+    /// request): given back to every counter that still holds it. KEYS: counters.
+    static let giveBack = RedisScript(
+        """
+        for i = 1, #KEYS do
+          if tonumber(redis.call('GET', KEYS[i]) or '0') > 0 then redis.call('DECR', KEYS[i]) end
+        end
+        return 1
+        """)
+
     /// A successful login: the username's counter is cleared, and the attempt it took from the
     /// address's counter is given back. KEYS: username counter, address counter.
     static let succeeded = RedisScript(

@@ -88,7 +88,7 @@ struct TestIssuer {
 /// `body` against its router in process, then stops it.
 func withIssuer<T: Sendable>(
     _ overrides: [String: String] = [:], users: [String: (String, [String])] = [:], keystore: String? = nil,
-    _ body: @Sendable (TestIssuer) async throws -> T
+    userStore: (any UserStore)? = nil, _ body: @Sendable (TestIssuer) async throws -> T
 ) async throws -> T {
     try await withTemporaryDirectory { folder in
         var environment = [
@@ -113,7 +113,7 @@ func withIssuer<T: Sendable>(
         logger.logLevel = .warning
         let holder = RecorderHolder()
         let (app, components) = try await IssuerApplication.build(
-            settings: settings, users: store, registry: PrometheusCollectorRegistry(), logger: logger,
+            settings: settings, users: userStore ?? store, registry: PrometheusCollectorRegistry(), logger: logger,
             wrapPublisher: { inner in holder.wrap(inner) })
         let recorder = try #require(holder.recorder)
         return try await app.test(.router) { client in
