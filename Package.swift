@@ -114,7 +114,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ServiceKitTests",
-            dependencies: ["ServiceKit", "TestSupport", "TokenKit", "AuthEvents", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "ServiceKit", "TestSupport", "TokenKit", "AuthEvents", .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             path: "Tests/ServiceKitTests",
             swiftSettings: strict
         ),

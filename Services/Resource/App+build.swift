@@ -16,6 +16,7 @@ func buildRouter(_ components: ResourceComponents) -> Router<AuthRequestContext>
     let router = Router(context: AuthRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: MetricsMiddleware())
+    router.add(middleware: ServerErrorTrace())
     components.operational.addRoutes(to: router)
     let authentication = BearerAuthMiddleware<AuthRequestContext>(
         verifier: components.verifier, challenge: components.challenge, refreshKeys: components.refreshKeys)

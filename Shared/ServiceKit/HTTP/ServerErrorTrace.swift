@@ -1,0 +1,38 @@
+import Hummingbird
+import Logging
+import Metrics
+
+/// Leaves a trace of every 5xx answer a route throws, so an operator can see why users got it:
+/// one warning line with the reason (the request logger carries the request id) and
+/// `http_server_errors_total{status, reason}`.
+///
+/// The reason is the description of an ``APIError`` (written by us, never holding a secret) or
+/// the type name of any other error; client errors (4xx) are not traced here.
+public struct ServerErrorTrace<Context: RequestContext>: RouterMiddleware {
+    /// Creates the middleware.
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let (status, reason) = Self.classify(error)
+            if status.code >= 500 {
+                context.logger.warning(
+                    "server error", metadata: ["status": "\(status.code)", "reason": "\(reason)", "path": "\(request.uri.path)"])
+                Counter(label: "http_server_errors_total", dimensions: [("status", String(status.code)), ("reason", reason)])
+                    .increment()
+            }
+            throw error
+        }
+    }
+
+    /// The status an error is answered with, and its reason.
+    static func classify(_ error: any Error) -> (HTTPResponse.Status, String) {
+        switch error {
+        case let error as APIError: (error.status, error.description)
+        case let error as any HTTPResponseError: (error.status, String(describing: type(of: error)))
+        default: (.internalServerError, String(describing: type(of: error)))
+        }
+    }
+}
