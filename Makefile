@@ -37,14 +37,17 @@ logs:
 
 ## Every test: unit tests, the tests against a real Redis and a real broker (infra/dev/test-env
 ## starts them on their own loopback ports), the end-to-end tests against a private dev cluster
-## of the real executables (infra/dev/e2e-env), the docker-compose check and the load-test
-## harness's own unit tests.
+## of the real executables (infra/dev/e2e-env), the docker-compose check, the compose emulation
+## (the image's static release binaries run as docker-compose.yml says, without Docker:
+## docs/DOCKER.md) and the load-test harness's own unit tests.
 test: bootstrap
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	infra/dev/test-env swift test --skip-build --skip EndToEndTests $(SWIFT_BUILD_FLAGS)
 	infra/dev/e2e-env swift test --skip-build --filter EndToEndTests $(SWIFT_BUILD_FLAGS)
 	infra/tests/check-compose
+	infra/tests/emulate-compose
 	python3 -m unittest discover -s infra/loadtest/tests
+	python3 -m unittest discover -s infra/tests/compose_emulation
 
 ## Benchmarks (package-benchmark, release build) next to `openssl speed` from the same run.
 bench: bootstrap
