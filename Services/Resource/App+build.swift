@@ -7,6 +7,8 @@ struct ResourceComponents: Sendable {
     var verifier: AccessTokenVerifier
     var challenge: BearerChallenge
     var refreshKeys: (@Sendable () async -> Bool)?
+    /// The in-memory revocation set: protected routes answer 503 until it is complete.
+    var revocations: RevocationSet?
     var operational: OperationalRoutes<AuthRequestContext>
 }
 
@@ -19,7 +21,8 @@ func buildRouter(_ components: ResourceComponents) -> Router<AuthRequestContext>
     router.add(middleware: ServerErrorTrace())
     components.operational.addRoutes(to: router)
     let authentication = BearerAuthMiddleware<AuthRequestContext>(
-        verifier: components.verifier, challenge: components.challenge, refreshKeys: components.refreshKeys)
+        verifier: components.verifier, challenge: components.challenge, refreshKeys: components.refreshKeys,
+        revocations: components.revocations)
     APIController(authentication: authentication, challenge: components.challenge).addRoutes(to: router)
     return router
 }

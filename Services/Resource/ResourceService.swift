@@ -64,7 +64,7 @@ func buildApplication(_ bootstrap: ServiceBootstrap) throws -> some ApplicationP
             policy: policy, keys: catalog.directory, revocations: revocations,
             cacheCapacity: try settings.integer(ResourceSettings.tokenCacheSize, in: 0...10_000_000)),
         challenge: BearerChallenge(realm: try settings.string(ResourceSettings.realm)),
-        refreshKeys: { await refresher.refresh() },
+        refreshKeys: { await refresher.refresh() }, revocations: revocations,
         operational: OperationalRoutes(readiness: readiness, registry: bootstrap.registry))
     return Application(
         router: buildRouter(components), server: try bootstrap.httpServer(), configuration: bootstrap.configuration(name: "resource"),

@@ -53,6 +53,50 @@ extension EndToEnd {
             #expect(try await HTTP.get(resource + "/api/me", bearer: try await Client.alice().accessToken).status == 200)
         }
 
+        /// Fail closed (CONTRACT.md "Revocation"): a resource that starts while Redis is stopped
+        /// cannot know the denylist, so it answers 503, never 200 to a revoked token nor 401 to a
+        /// valid one, until Redis returns.
+        @Test func aResourceStartedWithoutRedisRefusesWith503UntilItLoads() async throws {
+            let revoked = try await Client.alice()
+            #expect(try await Client.logout(bearer: revoked.accessToken).status == 204)
+            _ = try await Client.waitUntilRefusedEverywhere(revoked.accessToken)
+            let valid = try await Client.alice()
+            let resource = Cluster.resources[0], app = Cluster.appName(ofResource: resource)
+            try await Cluster.cluster("stop", app)
+            try Cluster.signal("redis", SIGSTOP)
+            do {
+                try await Cluster.cluster("launch", app)
+                var alive = false
+                for _ in 0..<150 where !alive {
+                    try await Task.sleep(for: .milliseconds(100))
+                    alive = (try? await HTTP.get(resource + "/healthz").status) == 200
+                }
+                #expect(alive, "the resource never answered /healthz")
+                for _ in 0..<5 {
+                    for token in [revoked.accessToken, valid.accessToken] {
+                        let answer = try await HTTP.get(resource + "/api/me", bearer: token)
+                        #expect(answer.status == 503)
+                        #expect(answer.header("Retry-After") != nil)
+                        #expect(answer.json["error"] as? String == "temporarily_unavailable")
+                    }
+                    #expect(try await HTTP.get(resource + "/readyz").status == 503)
+                    #expect(try await HTTP.get(resource + "/api/ping").status == 200)
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                try Cluster.signal("redis", SIGCONT)
+            } catch {
+                try? Cluster.signal("redis", SIGCONT)
+                throw error
+            }
+            var status = 503
+            for _ in 0..<100 where status == 503 {
+                try await Task.sleep(for: .milliseconds(100))
+                status = try await HTTP.get(resource + "/api/me", bearer: valid.accessToken).status
+            }
+            #expect(status == 200)
+            #expect(try await HTTP.get(resource + "/api/me", bearer: revoked.accessToken).status == 401)
+        }
+
         @Test func brokerStoppedLoginStillWorksAndRevocationsArriveAfter() async throws {
             let login = try await Client.alice()
             try Cluster.signal("broker", SIGSTOP)

@@ -18,6 +18,7 @@ import TokenKit
     let revocations = RevocationSet()
 
     init() throws {
+        revocations.markComplete(true)
         key = try SigningKey.generate(.es256)
         let now = Date().timeIntervalSince1970
         try catalog.apply(
@@ -31,7 +32,7 @@ import TokenKit
         let verifier = AccessTokenVerifier(
             policy: try ValidationPolicy(issuer: Self.issuer, audience: "api"), keys: catalog.directory, revocations: revocations)
         let components = ResourceComponents(
-            verifier: verifier, challenge: BearerChallenge(realm: "resource"), refreshKeys: refreshKeys,
+            verifier: verifier, challenge: BearerChallenge(realm: "resource"), refreshKeys: refreshKeys, revocations: revocations,
             operational: OperationalRoutes(readiness: Readiness(), registry: PrometheusCollectorRegistry()))
         return Application(router: buildRouter(components))
     }
@@ -106,6 +107,29 @@ import TokenKit
             let response = try await get(client, "/api/me", token: token)
             #expect(response.status == .unauthorized)
             #expect(response.headers[.wwwAuthenticate]?.contains("error=\"invalid_token\"") == true)
+        }
+    }
+
+    @Test("Fail closed: until the revocation set is complete every protected route answers 503, never 200 or 401")
+    func anIncompleteRevocationSetRefusesWith503() async throws {
+        let valid = try token(roles: ["admin", "user"]), revoked = try token(jti: "revoked-before-load")
+        let now = Date().timeIntervalSince1970
+        revocations.apply(RevocationEvent(target: .token(id: "revoked-before-load"), expiresAt: now + 900, revokedAt: now))
+        revocations.markComplete(false)
+        try await app().test(.router) { client in
+            for path in ["/api/me", "/api/orders", "/api/admin/audit"] {
+                for token in [valid, revoked, "not-a-token", nil] {
+                    let response = try await get(client, path, token: token)
+                    #expect(response.status == .serviceUnavailable, "\(path)")
+                    #expect(response.headers[.retryAfter] != nil)
+                    #expect(try JSONValue.parseObject(Array(response.body.readableBytesView))["error"] == .string("temporarily_unavailable"))
+                }
+            }
+            #expect(try await get(client, "/api/ping").status == .ok)
+            #expect(try await get(client, "/healthz").status == .ok)
+            revocations.markComplete(true)
+            #expect(try await get(client, "/api/me", token: valid).status == .ok)
+            #expect(try await get(client, "/api/me", token: revoked).status == .unauthorized)
         }
     }
 

@@ -33,7 +33,9 @@ import TokenKit
         let task = start()
         defer { task.cancel() }
         #expect(readiness.unmet["revocations"] != nil)
+        #expect(!set.isComplete, "protected routes must answer 503 until the set is loaded")
         #expect(try await eventually { readiness.unmet.isEmpty })
+        #expect(set.isComplete)
         #expect(snapshot.loads.load(ordering: .relaxed) == 4)
     }
 
@@ -59,7 +61,9 @@ import TokenKit
         #expect(try await eventually { readiness.unmet.isEmpty })
         // Written to Redis while the stream was away; the event itself never arrives.
         snapshot.values.withLock { $0 = [AuthEvent.revocation(Fixture.revocation(.token(id: "missed"))).encoded] }
+        snapshot.failures.store(50, ordering: .relaxed)  // about a second of resynchronising
         source.signal(.offsetsLost(reason: "broker restarted"), on: "auth.revocations")
+        #expect(try await eventually { !set.isComplete }, "fail closed while resynchronising")
         #expect(try await eventually { set.isRevoked(Fixture.claims(jti: "missed")) })
         #expect(try await eventually { readiness.unmet.isEmpty })
         #expect(source.opened.load(ordering: .relaxed) == 2)

@@ -8,24 +8,41 @@ import TokenKit
 ///
 /// No token: 401 with a bare challenge. A bad, expired or revoked token: 401 `invalid_token`
 /// with the reason. A token whose `kid` is unknown may first trigger one JWKS refresh (with a
-/// cooldown) and is then verified once more.
+/// cooldown) and is then verified once more. While the revocation set is incomplete, every
+/// request gets 503 `temporarily_unavailable` with `Retry-After` first (fail closed).
 public struct BearerAuthMiddleware<Context: AuthenticatedRequestContext>: RouterMiddleware {
     let verifier: AccessTokenVerifier
     let challenge: BearerChallenge
     let refreshKeys: (@Sendable () async -> Bool)?
+    let revocations: RevocationSet?
     let metrics: VerificationMetrics
 
     /// Creates the middleware.
-    /// - Parameter refreshKeys: called when a token names an unknown `kid`; returns whether the
-    ///   keys may have changed, so the token is worth a second try.
-    public init(verifier: AccessTokenVerifier, challenge: BearerChallenge, refreshKeys: (@Sendable () async -> Bool)? = nil) {
+    /// - Parameters:
+    ///   - refreshKeys: called when a token names an unknown `kid`; returns whether the keys may
+    ///     have changed, so the token is worth a second try.
+    ///   - revocations: the in-memory set the verifier consults; while it is not
+    ///     ``RevocationSet/isComplete``, nothing is answered but 503. Nil where revocation is
+    ///     checked elsewhere (the issuer asks Redis).
+    public init(
+        verifier: AccessTokenVerifier, challenge: BearerChallenge, refreshKeys: (@Sendable () async -> Bool)? = nil,
+        revocations: RevocationSet? = nil
+    ) {
         self.verifier = verifier
         self.challenge = challenge
         self.refreshKeys = refreshKeys
+        self.revocations = revocations
         self.metrics = VerificationMetrics()
     }
 
+    /// 503 while the revocation set is incomplete: neither 200 (the token may be revoked) nor 401
+    /// (it may be valid).
+    static var revocationsUnknown: APIError {
+        APIError.unavailable("the revocation list is not loaded yet; try again shortly")
+    }
+
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let revocations, !revocations.isComplete { throw Self.revocationsUnknown }
         guard let token = AuthorizationHeader.bearerToken(request.headers[.authorization]) else { throw challenge.missingToken }
         let started = ContinuousClock.now
         var context = context

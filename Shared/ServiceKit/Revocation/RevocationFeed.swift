@@ -112,6 +112,11 @@ public final class RevocationFeed: Service, Sendable {
             group.addTask {
                 if let offsets = try? await stream.positions() {
                     self.logger.info("revocation stream positioned", metadata: ["offsets": "\(offsets.sorted { $0.key < $1.key })"])
+                    // The new stream starts at the end: what lies between the old position and it is
+                    // missing until Redis is read, so fail closed meanwhile. Not earlier: while the
+                    // broker is away nothing is delivered to anyone, and the old set stays in force
+                    // (fail-static, docs/RESOURCE.md).
+                    self.set.markComplete(false)
                     await self.loadSnapshot()
                 }
                 return .loaded
@@ -160,6 +165,7 @@ public final class RevocationFeed: Service, Sendable {
             }
             guard !Task.isCancelled else { return }
             size.record(set.count)
+            set.markComplete(true)
             readiness.satisfy(Self.readinessCondition)
             logger.info(
                 "revocation set loaded from Redis",

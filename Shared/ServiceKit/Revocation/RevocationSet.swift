@@ -65,9 +65,19 @@ public final class RevocationSet: RevocationChecking, Sendable {
     static let sweepBatch = 4096
 
     private let tables = Mutex(Tables())
+    private let complete = Atomic(false)
 
-    /// Creates an empty set.
+    /// Creates an empty set, not yet complete.
     public init() {}
+
+    /// Whether the set holds every live revocation: false until the feed has loaded it from
+    /// Redis, and again while the feed knows it may have missed some (a resynchronisation).
+    /// Protected routes refuse with 503 while it is false (fail closed, CONTRACT.md
+    /// "Revocation"): an answer of 200 could serve a revoked token.
+    public var isComplete: Bool { complete.load(ordering: .acquiring) }
+
+    /// Marks the set complete (loaded) or incomplete (resynchronising); the feed's call.
+    public func markComplete(_ value: Bool) { complete.store(value, ordering: .releasing) }
 
     /// Applies one revocation. Applying it again changes nothing.
     public func apply(_ event: RevocationEvent) {
