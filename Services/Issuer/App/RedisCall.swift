@@ -1,3 +1,4 @@
+import Logging
 import Redis
 import ServiceKit
 
@@ -11,6 +12,10 @@ enum RedisCall {
     /// Answers the calls past their deadline.
     static let watch = DeadlineWatch(tick: .milliseconds(100))
 
+    /// Where a failed call says why, at warning level: a 503 with no cause in the log cannot be
+    /// told apart from Redis being down (issue 21).
+    static let logger = Logger(label: "issuer.redis")
+
     /// Runs `body`; a `RedisError` or the deadline becomes ``APIError/unavailable(_:)``.
     ///
     /// The work runs in its own task so that the caller is answered at the deadline (within a
@@ -18,20 +23,36 @@ enum RedisCall {
     /// cancelled and ends when the Redis client's own timeout fires.
     /// - Throws: ``APIError`` or what `body` throws otherwise.
     static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let started = ContinuousClock.now
         let result: Result<T, any Error> = await withCheckedContinuation { continuation in
             let once = Once(continuation)
             let work = Task {
                 do { once.finish(.success(try await body())) } catch { once.finish(.failure(error)) }
             }
             watch.watch(until: .now + deadline) {
-                guard once.finish(.failure(APIError.unavailable("the session store is not answering"))) else { return }
+                guard once.finish(.failure(DeadlinePassed())) else { return }
                 work.cancel()
             }
         }
         switch result {
-        case .success(let value): return value
-        case .failure(is RedisError): throw APIError.unavailable("the session store is unavailable")
-        case .failure(let error): throw error
+        case .success(let value):
+            return value
+        case .failure(let error as RedisError):
+            logger.warning(
+                "Redis call failed",
+                metadata: [
+                    "code": "\(error.code)", "command": "\(error.command ?? "-")", "reason": "\(error.reason)",
+                    "elapsed": "\(ContinuousClock.now - started)",
+                ])
+            throw APIError.unavailable("the session store is unavailable")
+        case .failure(is DeadlinePassed):
+            logger.warning("Redis call past its deadline", metadata: ["deadline": "\(deadline)"])
+            throw APIError.unavailable("the session store is not answering")
+        case .failure(let error):
+            throw error
         }
     }
 }
+
+/// The deadline of a ``RedisCall`` passed before the work ended.
+private struct DeadlinePassed: Error {}
