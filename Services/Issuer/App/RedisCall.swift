@@ -5,9 +5,19 @@ import ServiceKit
 /// Runs Redis work for a request with a deadline, so a Redis that is down or stopped turns
 /// into a quick 503 `temporarily_unavailable` — never a hang, never a 500.
 enum RedisCall {
-    /// The longest a request waits for Redis in total. The client's own connect and command
-    /// timeouts (1 s each) usually answer first.
+    /// The longest a request waits for Redis in total. The client's own timeouts (connect 1 s,
+    /// command ``commandTimeout``) usually answer first.
     static let deadline = Duration.milliseconds(2500)
+
+    /// How long one command may wait for its reply before the client gives up on the connection.
+    ///
+    /// Close to ``deadline`` rather than the client's 1 s default: on a busy machine Redis can
+    /// be runnable but not running for over a second (issue 21 measured up to 1 s of run-queue
+    /// wait per second in Redis's schedstat while the API load ran), and a timeout shorter than
+    /// the request's own budget turned each such late reply into a 503, a dropped connection
+    /// and a reconnect (270 in a minute). Below the deadline, so that a Redis that is really
+    /// gone is still reported by the client's error, not by the deadline.
+    static let commandTimeout = Duration.seconds(2)
 
     /// Answers the calls past their deadline.
     static let watch = DeadlineWatch(tick: .milliseconds(100))
