@@ -98,6 +98,18 @@ def cpu_seconds(pid):
         return None
 
 
+def runqueue_wait_seconds(pid):
+    """Seconds all threads of a process have spent runnable but waiting for a CPU (schedstat)."""
+    total = 0
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/schedstat") as stat:
+                total += int(stat.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+    return total / 1e9
+
+
 def redis_health(port, timeout=2.0):
     """PING round trip (ms, None when it failed) and the INFO figures that show a client dropping
     and reopening connections."""

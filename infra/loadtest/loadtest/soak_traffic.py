@@ -72,6 +72,17 @@ class Actor(threading.Thread):
                 self.ctx.valid_refused(f"{self.name}: a fresh token refused: {body[:160]!r}")
 
 
+def lower_priority_to(pid, nice):
+    """Gives a load generator no better priority than the services it loads: on a shared machine
+    whose scheduler policy renices long-running processes, a fresh wrk at nice 0 beside services
+    at nice 10 starved them (docs/SOAK.md). Only ever lowers a priority."""
+    try:
+        if nice is not None and os.getpriority(os.PRIO_PROCESS, pid) < nice:
+            os.setpriority(os.PRIO_PROCESS, pid, nice)
+    except OSError:
+        pass
+
+
 class SessionUser(Actor):
     """login -> (use, refresh) x N -> logout, again and again; now and then two refreshes of the
     same token at once (two tabs), which must both get the same successor; the mistyper sends a
@@ -230,12 +241,15 @@ class APILoad(Actor):
         if self.rate:
             args["LOADTEST_RATE"] = self.rate
         while not self.halted:
-            minute = self.ctx.recorder.minute()
             left = self.ctx.ends - time.monotonic()
-            seconds = int(min(60 - (time.monotonic() - self.ctx.recorder.start) % 60, left))
-            if seconds < 1:
+            if left < 1:
                 break
+            # Until the next minute boundary; a run that ended just before one takes the next.
+            to_boundary = 60 - (time.monotonic() - self.ctx.recorder.start) % 60
+            seconds = max(1, int(min(to_boundary if to_boundary >= 1 else to_boundary + 60, left)))
+            minute = int((time.monotonic() + 0.5 - self.ctx.recorder.start) // 60)
             runner = wrk.Run(self.url, "bearer.lua", seconds, args, threads=1, connections=self.connections)
+            lower_priority_to(runner.process.pid, self.ctx.service_nice())
             while runner.process.poll() is None and not self.halted:
                 time.sleep(0.2)
             runner.stop()
@@ -251,3 +265,31 @@ class APILoad(Actor):
             self.ctx.recorder.answers_from(endpoint, statuses, minute)
             if statuses.get("401"):
                 self.ctx.valid_refused(f"{self.name}: {statuses['401']} pool tokens refused", statuses["401"])
+
+
+class RedisPinger(Actor):
+    """PING on one connection every `every_s`: the slowest answer of each minute says whether
+    Redis itself (or the whole machine) stalled when the issuer's Redis calls timed out."""
+
+    def __init__(self, context, port, every_s=0.1):
+        super().__init__(context, "redis ping")
+        self.port, self.every_s = port, every_s
+        self.slowest = {}  # minute -> ms (None: no answer)
+
+    def run(self):
+        import socket
+        connection = None
+        while not self.halted:
+            minute = self.ctx.recorder.minute()
+            started = time.perf_counter()
+            try:
+                if connection is None:
+                    connection = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+                connection.sendall(b"PING\r\n")
+                answered = connection.recv(16).startswith(b"+PONG")
+            except OSError:
+                answered, connection = False, None
+            took = (time.perf_counter() - started) * 1000 if answered else 5000.0
+            with self.ctx.lock:
+                self.slowest[minute] = max(self.slowest.get(minute, 0.0), took)
+            self.pause(self.every_s)

@@ -72,6 +72,16 @@ class BarTests(unittest.TestCase):
         bars = report.evaluate(result([minute(1, {"login": {"503": 4}}, redis_up=False)]), short=True)
         self.assertTrue(bar(bars, "0 5xx")["met"])
 
+    def test_5xx_in_a_minute_where_redis_stalled_for_seconds_do_not_count(self):
+        stalled = minute(1, {"login": {"503": 4}})
+        stalled["redis"]["slowest_ping_ms"] = 4000.0
+        slow = minute(2, {"login": {"503": 1}})
+        slow["redis"]["slowest_ping_ms"] = 1200.0
+        first = bar(report.evaluate(result([stalled, slow]), short=True), "0 5xx")
+        self.assertFalse(first["met"])
+        self.assertIn("1 in the 1 of 2 minutes", first["detail"])
+        self.assertIn("(5 in all minutes)", first["detail"])
+
     def test_false_lockouts_lost_revocations_and_refused_tokens_fail(self):
         for kwargs, prefix in (({"refused": {"soak-1": 2}}, "0 refused"), ({"lost": 1}, "0 revocations"),
                                ({"valid_refused": 3}, "0 valid")):
