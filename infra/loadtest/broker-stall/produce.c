@@ -1,9 +1,10 @@
 /* The broker alone, with the issuer's producer settings: one small message every INTERVAL ms
  * (librdkafka, idempotent, acks=all, linger 1 ms) and the time from produce to its delivery
  * report, beside CONSUMERS readers of the same topic as the resources read it (manual
- * assignment, fetch.wait.max.ms 10). Prints every delivery slower than 1 s and every error
- * callback, and a summary every minute: does the broker stop acknowledging produce requests on
- * its own?
+ * assignment, fetch.wait.max.ms 10), which time each message from its production (the stamp in
+ * its value) to its reading. Prints every delivery slower than 5 s, every error callback and a
+ * summary every minute: does the broker stop acknowledging produce requests on its own, and does
+ * reading slow down as the partition fills?
  *
  *   produce BROKERS TOPIC SECONDS INTERVAL_MS CONSUMERS [key=value ...]   (producer properties)
  * Built and run by infra/loadtest/broker-stall/run. */
@@ -26,6 +27,9 @@ static double worst, minute_worst;
 
 static volatile int running = 1;
 static const char *brokers, *topic;
+static pthread_mutex_t seen_lock = PTHREAD_MUTEX_INITIALIZER;
+static long seen;            /* messages read by the readers this minute */
+static double seen_sum, seen_worst; /* produce -> read, ms */
 
 /* A reader of partition 0 from the beginning, as the resources read the revocation topic. */
 static void *consume(void *unused) {
@@ -45,7 +49,18 @@ static void *consume(void *unused) {
     rd_kafka_topic_partition_list_destroy(list);
     while (running) {
         rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
-        if (m) rd_kafka_message_destroy(m);
+        if (!m) continue;
+        if (!m->err && m->len > 0) {
+            char stamp[32] = {0};
+            memcpy(stamp, m->payload, m->len < 31 ? m->len : 31);
+            double took = now_ms() - atof(stamp);
+            pthread_mutex_lock(&seen_lock);
+            seen++;
+            seen_sum += took;
+            if (took > seen_worst) seen_worst = took;
+            pthread_mutex_unlock(&seen_lock);
+        }
+        rd_kafka_message_destroy(m);
     }
     rd_kafka_consumer_close(rk);
     rd_kafka_destroy(rk);
@@ -66,8 +81,8 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     delivered++;
     if (took > worst) worst = took;
     if (took > minute_worst) minute_worst = took;
-    if (took > 1000) {
-        slow++;
+    if (took > 1000) slow++;
+    if (took > 5000) {
         printf("%8.1f s  delivery after %.0f ms (offset %lld)\n", (now_ms() - started) / 1e3, took, (long long)m->offset);
     }
 }
@@ -124,6 +139,8 @@ int main(int argc, char **argv) {
         if (now_ms() >= next) {
             double *stamp = malloc(sizeof *stamp);
             *stamp = now_ms();
+            snprintf(value, sizeof value, "%.3f", *stamp);
+            value[strlen(value)] = ' ';
             rd_kafka_resp_err_t err = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(argv[2]), RD_KAFKA_V_VALUE(value, sizeof value),
                                                         RD_KAFKA_V_OPAQUE(stamp), RD_KAFKA_V_END);
             if (err) {
@@ -135,8 +152,14 @@ int main(int argc, char **argv) {
         }
         rd_kafka_poll(rk, 5);
         if (now_ms() >= minute) {
-            printf("%8.1f s  sent %ld, delivered %ld, failed %ld, slower than 1 s %ld, worst this minute %.0f ms\n",
-                   (now_ms() - started) / 1e3, sent, delivered, failed, slow, minute_worst);
+            pthread_mutex_lock(&seen_lock);
+            printf("%8.1f s  sent %ld, delivered %ld, failed %ld, slower than 1 s %ld, worst this minute %.0f ms; "
+                   "read %ld, produce->read mean %.1f ms, worst %.0f ms\n",
+                   (now_ms() - started) / 1e3, sent, delivered, failed, slow, minute_worst, seen,
+                   seen ? seen_sum / seen : 0.0, seen_worst);
+            seen = 0;
+            seen_sum = seen_worst = 0;
+            pthread_mutex_unlock(&seen_lock);
             fflush(stdout);
             minute_worst = 0;
             minute += 60e3;

@@ -120,6 +120,8 @@ class SessionUser(Actor):
             if self.logout(issuer, token, cookie):
                 enforced = propagation.enforced_after(resources, token, time.perf_counter(), ENFORCE_LIMIT_S)
                 ctx.recorder.revocation(enforced is not None)
+                if enforced is None:
+                    ctx.recorder.note(f"{self.name}: a logout not enforced everywhere within {ENFORCE_LIMIT_S} s")
             self.pause(ctx.think_s)
 
     def two_tabs(self, cookie):
@@ -162,7 +164,9 @@ class PropagationSampler(Actor):
                 if status == 204:
                     delay = propagation.enforced_after(resources, session[0], answered, ENFORCE_LIMIT_S)
                     self.ctx.recorder.revocation(delay is not None)
-                    if delay is not None:
+                    if delay is None:
+                        self.ctx.recorder.note(f"propagation: a logout not enforced everywhere within {ENFORCE_LIMIT_S} s")
+                    else:
                         self.ctx.recorder.delay(delay)
             self.pause(max(0.0, self.every_s - (time.monotonic() - started)))
 

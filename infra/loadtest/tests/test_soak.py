@@ -107,6 +107,12 @@ class BarTests(unittest.TestCase):
         self.assertFalse(missed["met"])
         self.assertIn("issuer +11.1%", missed["detail"])
 
+    def test_the_stores_memory_is_reported_but_not_judged(self):
+        minutes = [minute(n, rss={"issuer": 50_000, "redis": 8_000 + 1_000 * n}) for n in range(1, 11)]
+        judged = report.rss_bar(minutes, gating=True)
+        self.assertTrue(judged["met"])
+        self.assertIn("redis +38.5% (a store: reported)", judged["detail"])
+
     def test_the_table_names_every_bar_and_the_verdict(self):
         data = result([minute(1, {"login": {"200": 3}}, rss={"issuer": 2048})])
         data["bars"] = report.evaluate(data, short=True)
