@@ -5,6 +5,7 @@ a bad answer, since counting them is the point."""
 import json
 import os
 import random
+import socket
 import threading
 import time
 
@@ -281,7 +282,6 @@ class RedisPinger(Actor):
         self.slowest = {}  # minute -> ms (None: no answer)
 
     def run(self):
-        import socket
         connection = None
         while not self.halted:
             minute = self.ctx.recorder.minute()
