@@ -30,6 +30,7 @@ class Recorder:
         self.revocations = Counter()  # checked, lost
         self.grace = Counter()  # pairs, same_successor, other
         self.notes = []  # (second of the run, text)
+        self.unenforced = []  # (second of the run, text): never capped, unlike the notes in the JSON
 
     def minute(self):
         return int((self.clock() - self.start) // 60)
@@ -54,11 +55,12 @@ class Recorder:
         with self.lock:
             self.delays[self.minute()].append(milliseconds)
 
-    def revocation(self, enforced):
+    def revocation(self, enforced, who=""):
         with self.lock:
             self.revocations["checked"] += 1
             if not enforced:
                 self.revocations["lost"] += 1
+                self.unenforced.append((round(self.clock() - self.start, 1), who))
 
     def grace_pair(self, outcome):
         with self.lock:

@@ -73,6 +73,13 @@ class Actor(threading.Thread):
                 self.ctx.valid_refused(f"{self.name}: a fresh token refused: {body[:160]!r}")
 
 
+def claims_sid(token):
+    try:
+        return http.token_parts(token)[1].get("sid")
+    except (ValueError, IndexError):
+        return None
+
+
 def lower_priority_to(pid, nice):
     """Gives a load generator no better priority than the services it loads: on a shared machine
     whose scheduler policy renices long-running processes, a fresh wrk at nice 0 beside services
@@ -120,7 +127,7 @@ class SessionUser(Actor):
                 token, cookie = renewed
             if self.logout(issuer, token, cookie):
                 enforced = propagation.enforced_after(resources, token, time.perf_counter(), ENFORCE_LIMIT_S)
-                ctx.recorder.revocation(enforced is not None)
+                ctx.recorder.revocation(enforced is not None, f"{self.name}, sid {claims_sid(token)}")
                 if enforced is None:
                     ctx.recorder.note(f"{self.name}: a logout not enforced everywhere within {ENFORCE_LIMIT_S} s")
             self.pause(ctx.think_s)
@@ -164,7 +171,7 @@ class PropagationSampler(Actor):
                 answered = time.perf_counter()
                 if status == 204:
                     delay = propagation.enforced_after(resources, session[0], answered, ENFORCE_LIMIT_S)
-                    self.ctx.recorder.revocation(delay is not None)
+                    self.ctx.recorder.revocation(delay is not None, f"propagation, sid {claims_sid(session[0])}")
                     if delay is None:
                         self.ctx.recorder.note(f"propagation: a logout not enforced everywhere within {ENFORCE_LIMIT_S} s")
                     else:
