@@ -10,7 +10,7 @@ export PKG_CONFIG_PATH := $(TOKEN_INFRA_CACHE)/pkgconfig$(if $(PKG_CONFIG_PATH),
 
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: bootstrap build release test bench loadtest format lint clean up down status logs
+.PHONY: bootstrap build release test bench loadtest soak format lint clean up down status logs
 
 bootstrap:
 	@infra/dev/bootstrap
@@ -48,6 +48,7 @@ test: bootstrap
 	infra/tests/emulate-compose
 	python3 -m unittest discover -s infra/loadtest/tests
 	python3 -m unittest discover -s infra/tests/compose_emulation
+	infra/loadtest/soak --short --duration 150 --build debug --no-build --run-dir .run/test-soak --redis-port 47379 --broker-port 47092 --issuer-port 47080 --jwks-port 47081 --resource-ports "47082 47083" --swift-flags "$(SWIFT_BUILD_FLAGS)"
 
 ## Benchmarks (package-benchmark, release build) next to `openssl speed` from the same run.
 bench: bootstrap
@@ -63,6 +64,14 @@ loadtest: bootstrap
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
 	infra/loadtest/run $(LOADTEST_FLAGS)
 	-infra/loadtest/memory
+
+## The soak (infra/loadtest/soak, docs/SOAK.md): a fresh dev cluster (release build, default ports:
+## stop `make up` first) under ordinary mixed traffic for 30 minutes, then a table per minute,
+## .run/soak/soak.json and the verdict against issue 21's bars. SOAK_FLAGS: e.g. --duration 600,
+## --cold-starts 20 (the first logout after 20 fresh starts instead).
+SOAK_FLAGS ?=
+soak: bootstrap
+	infra/loadtest/soak $(SOAK_FLAGS)
 
 ## Builds everything, tests included; Package.swift treats every warning in our targets as
 ## an error, so this fails on any warning. Also checks the formatting.

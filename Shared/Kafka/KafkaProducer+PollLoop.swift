@@ -110,6 +110,7 @@ extension KafkaProducer {
             return
         }
         let failures = state.withLock { state in
+            client.prepareTopics(Array(state.preparedTopics))
             state.client = client
             state.clientsCreated += 1
             var failures: [(CheckedContinuation<KafkaDeliveryReport, any Error>, KafkaError)] = []

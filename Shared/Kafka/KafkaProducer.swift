@@ -34,6 +34,8 @@ public final class KafkaProducer: Sendable {
         var needsNewClient = false
         var lifecycle = Lifecycle.running
         var clientsCreated = 0
+        /// Topics every new client is told about at once (``prepare(topics:)``).
+        var preparedTopics: Set<String> = []
     }
 
     let configuration: KafkaProducerConfiguration
@@ -78,6 +80,21 @@ public final class KafkaProducer: Sendable {
             }
             continuation?.resume(throwing: CancellationError())
         }
+    }
+
+    /// Tells the producer, and every client it creates from now on, the topics it will write,
+    /// so that the first message to each goes out at once instead of about a second later.
+    ///
+    /// librdkafka otherwise learns a topic only with the first message to it: the first
+    /// revocation after a start-up took 370-550 ms to reach the resources, every later one 5 ms
+    /// (issue 21, docs/SOAK.md). Does not block; call it once the topics exist.
+    /// - Parameter topics: The topic names.
+    public func prepare(topics: [String]) {
+        let client = state.withLock { state in
+            state.preparedTopics.formUnion(topics)
+            return state.client
+        }
+        client?.prepareTopics(topics)
     }
 
     /// Whether the producer has a client that has not lost its broker.

@@ -54,6 +54,31 @@ extension IssuerServiceTests {
             }
         }
 
+        @Test("Redis late by 1.5 s (SIGSTOP, then SIGCONT): login still answers 200, not 503")
+        func redisLate() async throws {
+            // Issue 21: on a busy machine Redis answered after more than the client's old 1 s
+            // command timeout, well inside the request's 2.5 s deadline, and logins got 503.
+            try await Self.withPrivateRedis { runDirectory, port in
+                let pid = try #require(
+                    Int32(
+                        String(contentsOfFile: runDirectory + "/redis.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                    ))
+                let name = uniqueName("lena")
+                try await withIssuer(["REDIS_URL": "redis://127.0.0.1:\(port)"], users: [name: ("lena-password", ["user"])]) { issuer in
+                    _ = try await issuer.loggedIn(name, "lena-password")
+                    kill(pid, SIGSTOP)
+                    let resume = Task.detached {
+                        try? await Task.sleep(for: .milliseconds(1500))
+                        kill(pid, SIGCONT)
+                    }
+                    defer { kill(pid, SIGCONT) }
+                    let response = try await issuer.login(name, "lena-password")
+                    await resume.value
+                    #expect(response.status == .ok)
+                }
+            }
+        }
+
         @Test("Broker unreachable: login and refresh still work, readiness says degraded")
         func brokerUnreachable() async throws {
             let name = uniqueName("nina")

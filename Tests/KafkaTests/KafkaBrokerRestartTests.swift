@@ -1,3 +1,4 @@
+import Glibc
 import Kafka
 import TestSupport
 import Testing
@@ -39,6 +40,33 @@ struct KafkaBrokerRestartTests {
         #expect(consumer.clientsCreated >= 2)
 
         await consumer.shutdown()
+        await producer.shutdown()
+        try await broker.stop()
+    }
+
+    @Test("after a broker stall longer than the message timeout the producer delivers again")
+    func brokerStalled() async throws {
+        // Issue 21: a starved broker left a produce request unanswered for 10 s. librdkafka then
+        // bumps the idempotent producer's epoch and the dev broker fences that client
+        // (PRODUCER_FENCED): later messages must wait for a new client instead of failing.
+        _ = try TestBroker.servers()
+        let broker = try await PrivateBroker.start()
+        let topic = "stall-test"
+        try await TestBroker.admin(broker.servers).createTopics([KafkaTopicSpec(name: topic)])
+        var configuration = KafkaProducerConfiguration(bootstrapServers: broker.servers)
+        configuration.messageTimeout = .seconds(2)
+        let producer = try KafkaProducer(configuration: configuration, logger: TestBroker.logger)
+        _ = try await producer.send(topic: topic, value: "before".bytes)
+
+        try broker.signal(SIGSTOP)
+        // Delivered or timed out (message.timeout.ms), depending on when librdkafka gives up.
+        async let stalled = try? producer.send(topic: topic, value: "stalled".bytes)
+        try await Task.sleep(for: .seconds(3))
+        try broker.signal(SIGCONT)
+        _ = await stalled
+        let after = try await producer.send(topic: topic, value: "after".bytes)
+        #expect(after.offset >= 1)
+
         await producer.shutdown()
         try await broker.stop()
     }

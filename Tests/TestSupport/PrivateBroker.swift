@@ -33,6 +33,16 @@ public struct PrivateBroker: Sendable {
     /// - Throws: `PrivateBrokerError` when the script fails.
     public func start() async throws { try await services("start") }
 
+    /// Sends a signal to the broker process: SIGSTOP freezes it (connections stay open, nothing
+    /// is answered), SIGCONT resumes it.
+    /// - Throws: `PrivateBrokerError` when its pid file cannot be read or `kill` fails.
+    public func signal(_ signal: Int32) throws {
+        let text = (try? String(contentsOfFile: runDirectory + "/broker.pid", encoding: .utf8)) ?? ""
+        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), kill(pid, signal) == 0 else {
+            throw PrivateBrokerError("cannot signal the broker of \(runDirectory)")
+        }
+    }
+
     /// Runs the script without blocking a thread of the cooperative pool.
     private func services(_ action: String) async throws {
         let process = Process()

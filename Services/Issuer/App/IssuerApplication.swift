@@ -44,7 +44,9 @@ enum IssuerApplication {
             publishLead: settings.keyPublishLead, retention: settings.keyRetention, now: Date().timeIntervalSince1970)
         readiness.satisfy("keys")
 
-        let redis = try RedisClient(configuration: RedisConfiguration(url: settings.redisURL))
+        var redisConfiguration = try RedisConfiguration(url: settings.redisURL)
+        redisConfiguration.commandTimeout = RedisCall.commandTimeout
+        let redis = try RedisClient(configuration: redisConfiguration)
         var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: settings.kafkaBrokers, clientID: "issuer")
         producerConfiguration.messageTimeout = .seconds(10)
         producerConfiguration.linger = settings.kafkaLinger

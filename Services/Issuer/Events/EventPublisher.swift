@@ -99,6 +99,8 @@ final class EventPublisher: EventPublishing, Service {
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             do {
                 try await admin.createTopics(topics.map { KafkaTopicSpec(name: $0) })
+                // Now, not with the first revocation, which otherwise waited about a second.
+                producer.prepare(topics: topics)
                 ready.withLock { $0 = true }
                 logger.info("kafka topics ready", metadata: ["topics": "\(topics.joined(separator: ","))"])
                 return

@@ -1,5 +1,6 @@
 import CRdKafka
 import Logging
+import Synchronization
 
 /// One librdkafka client handle (`rd_kafka_t`), destroyed in `deinit`.
 ///
@@ -13,6 +14,8 @@ final class RDKafkaClient: @unchecked Sendable {
     let kind: Kind
     /// Kept alive for as long as `handle`: librdkafka's callbacks reach it through the opaque.
     private let callbacks: RDKafkaCallbacks
+    /// Topic handles made ahead by ``prepareTopics(_:)``, destroyed before the client.
+    private let topicHandles = Mutex<[String: OpaquePointer]>([:])
 
     /// Properties every client gets unless the caller sets them, for the librdkafka loaded at
     /// run time (`rd_kafka_version()`, the form `0xMMmmrrxx`).
@@ -71,11 +74,24 @@ final class RDKafkaClient: @unchecked Sendable {
     }
 
     deinit {
+        for topic in topicHandles.withLock({ $0.values }) { rd_kafka_topic_destroy(topic) }
         if kind == .consumer {
             // No group to leave and no offsets to commit; closing could wait on a dead broker.
             rd_kafka_destroy_flags(handle, Int32(RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE))
         } else {
             rd_kafka_destroy(handle)
+        }
+    }
+
+    /// Makes a topic handle for each topic now, so that librdkafka looks up their partitions in
+    /// the background: a producer that meets a topic only with its first message holds that
+    /// message for about a second (librdkafka 2.8.0 against the dev broker: 996-1007 ms for the
+    /// first message to a second topic, 1.5 ms after; docs/SOAK.md). Does not block.
+    func prepareTopics(_ names: [String]) {
+        topicHandles.withLock { handles in
+            for name in names where handles[name] == nil {
+                if let topic = rd_kafka_topic_new(handle, name, nil) { handles[name] = topic }
+            }
         }
     }
 

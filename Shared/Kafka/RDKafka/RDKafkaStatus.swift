@@ -14,7 +14,9 @@ struct RDKafkaStatus: Sendable, Equatable, CustomStringConvertible {
         /// The requested offset does not exist (`OFFSET_OUT_OF_RANGE`, `_AUTO_OFFSET_RESET`).
         case offsetOutOfRange
         /// The idempotent producer's state is lost (`_FATAL`, `UNKNOWN_PRODUCER_ID`,
-        /// `OUT_OF_ORDER_SEQUENCE_NUMBER`, `INVALID_PRODUCER_EPOCH`): the client must be recreated.
+        /// `OUT_OF_ORDER_SEQUENCE_NUMBER`, `INVALID_PRODUCER_EPOCH`, `PRODUCER_FENCED`): the client
+        /// must be recreated. The dev broker answers `PRODUCER_FENCED` to a client that bumped its
+        /// epoch after a produce request timed out (docs/SOAK.md).
         case producerFenced
         /// The topic or partition does not exist.
         case unknownTopic
@@ -41,7 +43,8 @@ struct RDKafkaStatus: Sendable, Equatable, CustomStringConvertible {
         case RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE, RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET:
             kind = .offsetOutOfRange
         case RD_KAFKA_RESP_ERR__FATAL, RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID,
-            RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER, RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH:
+            RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER, RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH,
+            RD_KAFKA_RESP_ERR_PRODUCER_FENCED:
             kind = .producerFenced
         case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART,
             RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:

@@ -17,6 +17,12 @@ def trial(issuer, resources, token, limit_s=5.0):
     answered = time.perf_counter()
     if status != 204:
         raise SystemExit(f"loadtest: a sample logout failed ({status})")
+    return enforced_after(resources, token, answered, limit_s)
+
+
+def enforced_after(resources, token, answered, limit_s=5.0):
+    """Polls every resource until each refuses `token`; returns the ms from `answered` (a
+    perf_counter reading taken at the issuer's answer) to the last refusal, or None after limit_s."""
     pending = list(resources)
     while pending:
         pending = [r for r in pending if r.request("GET", "/api/me", headers=http.bearer(token))[0] != 401]
