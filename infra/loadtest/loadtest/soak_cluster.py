@@ -30,8 +30,9 @@ class SoakCluster(clusters.Cluster):
     def __init__(self, root, run_dir, ports, bin_dir, settings=None):
         # Not Cluster.__init__: that one reads the ports from this process's environment.
         self.root, self.run_dir, self.ports, self.bin_dir = root, run_dir, ports, bin_dir
-        self.environment = dict(os.environ, RUN_DIR=run_dir, BIN_DIR=bin_dir, **ports.environment(),
-                                **{k: str(v) for k, v in (settings or {}).items()})
+        # Loopback is a trusted proxy, so each traffic actor can be a client address of its own.
+        self.environment = dict(os.environ, RUN_DIR=run_dir, BIN_DIR=bin_dir, TRUSTED_PROXIES="127.0.0.1,::1",
+                                **ports.environment(), **{k: str(v) for k, v in (settings or {}).items()})
         self.issuer_port, self.jwks_port, self.redis_port = ports.issuer, ports.jwks, ports.redis
         self.resource_ports = ports.resources
         self.issuer_url = f"http://127.0.0.1:{ports.issuer}"

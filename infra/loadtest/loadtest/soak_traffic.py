@@ -2,6 +2,7 @@
 them mistypes now and then), the logout propagation sampler, the key rotator, the token pools and
 the wrk API load on every resource instance. Every answer goes to the Recorder; nothing raises on
 a bad answer, since counting them is the point."""
+import itertools
 import json
 import os
 import random
@@ -15,9 +16,17 @@ ENFORCE_LIMIT_S = 5.0
 
 
 class Actor(threading.Thread):
+    # Each actor is a user on a machine of its own: its requests name a client address of their
+    # own (X-Forwarded-For, believed because the soak cluster trusts loopback as a proxy), so one
+    # user's mistypes and logins in flight count against that user's address only, as they
+    # would for people on different machines.
+    addresses = itertools.count(1)
+
     def __init__(self, context, name):
         super().__init__(daemon=True, name=name)
         self.ctx = context
+        number = next(Actor.addresses)
+        self.address = f"10.77.{number // 250}.{number % 250 + 1}"
 
     @property
     def halted(self):
@@ -29,7 +38,7 @@ class Actor(threading.Thread):
     def request(self, client, endpoint, method, path, body=None, headers=None):
         """One request, recorded under `endpoint`; (status or None, headers, body)."""
         try:
-            status, answer_headers, payload = client.request(method, path, body, headers)
+            status, answer_headers, payload = client.request(method, path, body, {**(headers or {}), "X-Forwarded-For": self.address})
         except (OSError, ValueError) as error:
             self.ctx.recorder.note(f"{self.name}: {endpoint} got no answer: {error}")
             status, answer_headers, payload = None, {}, b""
