@@ -126,6 +126,8 @@ export function createTokenClient(options) {
   /** @type {any} */
   let timer;
   let failures = 0;
+  /** Without Web Locks: until when a peer said it is refreshing. */
+  let peerBusy = 0;
   let releaseMark = () => {};
 
   /**
@@ -280,8 +282,13 @@ export function createTokenClient(options) {
       if (locks) {
         const best = await newestMark();
         if (best > now() && best > (cur ? cur.exp : 0)) wait = 1000;
-      } else if (!cur) {
-        wait = 150; // a new tab without Web Locks: maybe a peer answers
+      } else if (peerBusy > now()) {
+        wait = 1000; // without Web Locks: a peer is refreshing, wait for its token
+      } else {
+        // Else say so, so that a tab that hears it waits instead of rotating the new cookie while
+        // the issuer's grace answer to this one (the same successor) may still be on its way.
+        post({ t: "refreshing" });
+        if (!cur) wait = 150; // a new tab: maybe a peer has a token
       }
       if (wait && (await askPeers(ok, wait))) return /** @type {Token} */ (cur).token;
       return wire(e);
@@ -384,6 +391,8 @@ export function createTokenClient(options) {
     channel.onmessage = ({ data: m }) => {
       if (m.t === "token") {
         if (!dead.has(decode(m.token).sid) && (!cur || (m.exp >= cur.exp && m.token !== cur.token))) adopt({ token: m.token, exp: m.exp, ttl: m.ttl }, "peer", false);
+      } else if (m.t === "refreshing") {
+        peerBusy = now() + 1000;
       } else if (m.t === "ask") {
         if (cur && fresh(cur)) post({ t: "token", token: cur.token, exp: cur.exp, ttl: cur.ttl });
       } else if (m.t === "logout") {
