@@ -10,7 +10,7 @@ export PKG_CONFIG_PATH := $(TOKEN_INFRA_CACHE)/pkgconfig$(if $(PKG_CONFIG_PATH),
 
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: bootstrap build release test bench loadtest format lint clean up down status logs
+.PHONY: bootstrap build release test test-web bench loadtest format lint clean up down status logs
 
 bootstrap:
 	@infra/dev/bootstrap
@@ -45,6 +45,13 @@ test: bootstrap
 	infra/dev/e2e-env swift test --skip-build --filter EndToEndTests $(SWIFT_BUILD_FLAGS)
 	infra/tests/check-compose
 	python3 -m unittest discover -s infra/loadtest/tests
+	Clients/web/test/run
+
+## The browser client alone (Clients/web): type check, bundle and its size, node unit tests, then
+## the scenarios in headless Chromium against a private cluster of the debug binaries (27xxx ports).
+test-web: bootstrap
+	swift build --build-tests $(SWIFT_BUILD_FLAGS)
+	Clients/web/test/run
 
 ## Benchmarks (package-benchmark, release build) next to `openssl speed` from the same run.
 bench: bootstrap
