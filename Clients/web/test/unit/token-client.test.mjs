@@ -163,19 +163,30 @@ test("an unreachable or failing issuer is 'try again', never a logout", async ()
   assert.ok(!client.events.some((e) => e.type === "signedout"));
 });
 
-test("renews ahead of expiry by itself", async () => {
-  const { server, tab } = browser({ ttl: 2 });
-  const times = [];
-  const fetch = server.fetch;
-  const client = tab({ autoRenew: true, now: Date.now, fetch: (input, init) => (String(input).endsWith("/auth/refresh") && times.push(Date.now()), fetch(input, init)) });
-  await client.login("alice", "right");
+test("renews ahead of expiry by itself: a timer 12-18 s before a 60 s token ends, with jitter", async () => {
+  const { server, tab } = browser({ ttl: 60 });
+  const client = tab({ autoRenew: true });
+  // The renewal timer's delay, read off setTimeout (waiting for it would race a loaded machine).
+  const realSetTimeout = globalThis.setTimeout;
+  const timers = [];
+  globalThis.setTimeout = (fn, ms, ...rest) => {
+    const id = realSetTimeout(fn, ms, ...rest);
+    if (ms > 1000) timers.push({ fn, ms, id });
+    return id;
+  };
   try {
-    const expiry = client.expiresAt();
-    for (let i = 0; i < 80 && times.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(times.length >= 1 && times[0] < expiry, `renewed ${times[0] - expiry} ms after expiry`);
+    await client.login("alice", "right");
   } finally {
-    await client.logout(); // stops its timer, or the test process would never end
+    globalThis.setTimeout = realSetTimeout;
   }
+  assert.equal(timers.length, 1);
+  const [{ fn, ms, id }] = timers;
+  assert.ok(ms >= 42_000 && ms <= 48_000, `renewal in ${ms} ms`);
+  clearTimeout(id);
+  fn(); // what the timer does when it fires: one refresh
+  for (let i = 0; i < 100 && !client.events.some((e) => e.type === "renewed"); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(server.refreshes, 1);
+  await client.logout(); // stops the next timer
 });
 
 test("renews on focus when renewal is due and the timer did not run (a frozen or sleeping page)", async () => {
