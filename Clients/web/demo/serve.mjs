@@ -38,7 +38,7 @@ const server = http.createServer(async (request, response) => {
     return;
   }
   const file = Object.hasOwn(files, pathname) ? files[pathname] : undefined;
-  if (!file || request.method !== "GET") {
+  if (!file || (request.method !== "GET" && request.method !== "HEAD")) {
     response.writeHead(file ? 405 : 404, { ...headers, "Content-Type": "text/plain" }).end("not found\n");
     return;
   }
