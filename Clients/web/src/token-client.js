@@ -148,7 +148,10 @@ export function createTokenClient(options) {
    * @returns {Token}
    */
   function tokenOf(body) {
-    const ttl = body.expires_in * 1000;
+    // The lifetime from the claims when present (the issuer's exp is whole seconds after an iat
+    // with milliseconds), counted from receipt on our own clock: a skewed clock does not matter.
+    const c = decode(body.access_token);
+    const ttl = (c.exp > c.iat ? c.exp - c.iat : body.expires_in) * 1000;
     return { token: body.access_token, exp: now() + ttl, ttl };
   }
 

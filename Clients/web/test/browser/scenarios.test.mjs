@@ -1,5 +1,5 @@
 // The client and the demo app in Debian's headless Chromium, against a private cluster of the
-// real executables (Clients/web/test/browser/run starts it: access tokens live WEB_TTL_MS,
+// real executables (Clients/web/test/browser/run starts it: access tokens live 10 s,
 // leeway 0, reuse grace WEB_GRACE_MS). Every scenario gets a fresh browser context; refreshes
 // are counted on the wire twice: by the issuer's own counters and by the browser's network log.
 import assert from "node:assert/strict";
@@ -159,6 +159,12 @@ async function threeTabs(query) {
     const statuses = await Promise.all(tabs.map((tab) => burst(tab, 10)));
     const wire = refreshPosts(context, since);
     const issuerSide = await refreshesSince(counters);
+    if (wire !== 1 || issuerSide.total !== 1) {
+      // What each tab saw, to tell a second refresh's cause from a miscount.
+      const seen = await Promise.all(tabs.map((tab) => tab.eval(`JSON.stringify(demo.events.map(e => [e.type, e.at % 100000, e.detail.source || e.detail.reason || ""]))`)));
+      const posts = tabs.map((tab) => tab.requests.filter((r) => r.at >= since && r.url.endsWith("/auth/refresh")).map((r) => `${r.method}@${r.at % 100000}`));
+      console.log(JSON.stringify({ wire, issuerSide, since: since % 100000, seen, posts }));
+    }
     for (const tab of tabs) {
       assert.equal(await state(tab), "signed in as alice (user)");
       assert.equal(await signedOutEvents(tab), 0);
