@@ -284,7 +284,8 @@ export function createTokenClient(options) {
       let wait = 0;
       if (locks) {
         const best = await newestMark();
-        if (best > now() && best > (cur ? cur.exp : 0)) wait = 1000;
+        // Some tab holds a newer token for certain: worth waiting for, even on a busy machine.
+        if (best > now() && best > (cur ? cur.exp : 0)) wait = 3000;
       } else if (peerBusy > now()) {
         wait = 1000; // without Web Locks: a peer is refreshing, wait for its token
       } else {

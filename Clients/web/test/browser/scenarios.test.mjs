@@ -99,7 +99,7 @@ async function inContext(body) {
   }
 }
 
-test("log in, call both resources, reload: the session is back without a password; cookie and storage", () =>
+test("log in, call both resources, reload: the session is back without a password; cookie and storage", { timeout: 90_000 }, () =>
   inContext(async (context) => {
     const tab = await openDemo(context);
     assert.equal(await state(tab), "signed out");
@@ -130,7 +130,7 @@ test("log in, call both resources, reload: the session is back without a passwor
     assert.deepEqual(await burst(tab, 2), [200, 200]);
   }));
 
-test("20 concurrent calls after the access token expired: exactly 1 refresh on the wire, 20 successes", () =>
+test("20 concurrent calls after the access token expired: exactly 1 refresh on the wire, 20 successes", { timeout: 90_000 }, () =>
   inContext(async (context) => {
     const tab = await openDemo(context);
     assert.equal(await login(tab), "ok");
@@ -180,19 +180,19 @@ async function threeTabs(query) {
   return result;
 }
 
-test("3 tabs x 10 calls at expiry: exactly 1 refresh in total, no reuse, nobody logged out", async () => {
+test("3 tabs x 10 calls at expiry: exactly 1 refresh in total, no reuse, nobody logged out", { timeout: 90_000 }, async () => {
   const { refreshesToOpen, wire, issuerSide } = await threeTabs("?autorenew=0");
   assert.equal(refreshesToOpen, 0, "new tabs got the token from their peers");
   assert.equal(wire, 1);
   assert.equal(issuerSide.total, 1);
 });
 
-test("the same without Web Locks: nobody logged out", async () => {
+test("the same without Web Locks: nobody logged out", { timeout: 90_000 }, async () => {
   const { issuerSide } = await threeTabs("?autorenew=0&locks=0");
   assert.ok(issuerSide.total >= 1 && issuerSide.total <= 3, JSON.stringify(issuerSide));
 });
 
-test("logout in one tab: the others show signed out within 1 s and send nothing with the old token", () =>
+test("logout in one tab: the others show signed out within 1 s and send nothing with the old token", { timeout: 90_000 }, () =>
   inContext(async (context) => {
     const first = await openDemo(context);
     assert.equal(await login(first), "ok");
@@ -212,7 +212,7 @@ test("logout in one tab: the others show signed out within 1 s and send nothing 
     assert.ok(await refusedByBothResources(old), "both resources refuse the old token");
   }));
 
-test("a page of another site posting to /auth/refresh with credentials gets no token and changes nothing", () =>
+test("a page of another site posting to /auth/refresh with credentials gets no token and changes nothing", { timeout: 90_000 }, () =>
   inContext(async (context) => {
     const tab = await openDemo(context);
     assert.equal(await login(tab), "ok");
@@ -234,7 +234,7 @@ test("a page of another site posting to /auth/refresh with credentials gets no t
     assert.equal(await tab.eval(`demo.client.refresh().then(() => "ok", demo.describe)`), "ok");
   }));
 
-test("the page frozen past the token's expiry, then resumed: the first call refreshes and succeeds", () =>
+test("the page frozen past the token's expiry, then resumed: the first call refreshes and succeeds", { timeout: 90_000 }, () =>
   inContext(async (context) => {
     const tab = await openDemo(context, "");
     assert.equal(await login(tab), "ok");
@@ -248,7 +248,7 @@ test("the page frozen past the token's expiry, then resumed: the first call refr
     assert.equal(await signedOutEvents(tab), 0);
   }));
 
-test("the issuer stopped for 10 s while a tab works: no logout, calls resume after it returns", () =>
+test("the issuer stopped for 10 s while a tab works: no logout, calls resume after it returns", { timeout: 90_000 }, () =>
   inContext(async (context) => {
     const tab = await openDemo(context, "");
     assert.equal(await login(tab), "ok");
@@ -277,7 +277,7 @@ test("the issuer stopped for 10 s while a tab works: no logout, calls resume aft
     assert.equal(await state(tab), "signed in as alice (user)");
   }));
 
-test("a wrong password, a spent refresh token, a 503 and a rate-limited login reach the page with status and JSON error", () =>
+test("a wrong password, a spent refresh token, a 503 and a rate-limited login reach the page with status and JSON error", { timeout: 90_000 }, () =>
   inContext(async (context) => {
     const tab = await openDemo(context);
     const wrong = await login(tab, "alice", "wrong-password");
