@@ -10,7 +10,7 @@ export PKG_CONFIG_PATH := $(TOKEN_INFRA_CACHE)/pkgconfig$(if $(PKG_CONFIG_PATH),
 
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: bootstrap build release test bench loadtest soak format lint clean up down status logs
+.PHONY: bootstrap build release test test-web bench loadtest soak format lint clean up down status logs
 
 bootstrap:
 	@infra/dev/bootstrap
@@ -49,6 +49,13 @@ test: bootstrap
 	python3 -m unittest discover -s infra/loadtest/tests
 	python3 -m unittest discover -s infra/tests/compose_emulation
 	infra/loadtest/soak --short --duration 150 --build debug --no-build --run-dir .run/test-soak --redis-port 47379 --broker-port 47092 --issuer-port 47080 --jwks-port 47081 --resource-ports "47082 47083" --swift-flags "$(SWIFT_BUILD_FLAGS)"
+	Clients/web/test/run
+
+## The browser client alone (Clients/web): type check, bundle and its size, node unit tests, then
+## the scenarios in headless Chromium against a private cluster of the debug binaries (27xxx ports).
+test-web: bootstrap
+	swift build --build-tests $(SWIFT_BUILD_FLAGS)
+	Clients/web/test/run
 
 ## Benchmarks (package-benchmark, release build) next to `openssl speed` from the same run.
 bench: bootstrap

@@ -10,14 +10,20 @@ struct ResourceComponents: Sendable {
     /// The in-memory revocation set: protected routes answer 503 until it is complete.
     var revocations: RevocationSet?
     var operational: OperationalRoutes<AuthRequestContext>
+    /// Browser origins answered with CORS headers (`ALLOWED_ORIGINS`).
+    var allowedOrigins: Set<String> = []
 }
 
 /// The resource service's router: `/api/…` behind local bearer verification, and `/healthz`,
-/// `/readyz`, `/metrics`.
+/// `/readyz`, `/metrics`; CORS for the allowed origins on every answer, errors included.
 func buildRouter(_ components: ResourceComponents) -> Router<AuthRequestContext> {
     let router = Router(context: AuthRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: MetricsMiddleware())
+    // Bearer tokens only, never cookies: no credentials.
+    router.add(
+        middleware: AllowedOriginsCORS<AuthRequestContext>(
+            allowedOrigins: components.allowedOrigins, methods: [.get], allowCredentials: false))
     router.add(middleware: ServerErrorTrace())
     components.operational.addRoutes(to: router)
     let authentication = BearerAuthMiddleware<AuthRequestContext>(

@@ -65,7 +65,8 @@ func buildApplication(_ bootstrap: ServiceBootstrap) throws -> some ApplicationP
             cacheCapacity: try settings.integer(ResourceSettings.tokenCacheSize, in: 0...10_000_000)),
         challenge: BearerChallenge(realm: try settings.string(ResourceSettings.realm)),
         refreshKeys: { await refresher.refresh() }, revocations: revocations,
-        operational: OperationalRoutes(readiness: readiness, registry: bootstrap.registry))
+        operational: OperationalRoutes(readiness: readiness, registry: bootstrap.registry),
+        allowedOrigins: Set(settings.list(ResourceSettings.allowedOrigins)))
     return Application(
         router: buildRouter(components), server: try bootstrap.httpServer(), configuration: bootstrap.configuration(name: "resource"),
         services: [keyFeed, revocationFeed], logger: logger)

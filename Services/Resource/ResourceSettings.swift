@@ -16,11 +16,15 @@ enum ResourceSettings {
         help: "Verified tokens remembered (by SHA-256) to skip repeated signature checks; 0 turns the cache off.")
     /// `--realm` / `REALM`.
     static let realm = Setting("realm", env: "REALM", default: "resource", help: "The realm in WWW-Authenticate challenges.")
+    /// `--allowed-origins` / `ALLOWED_ORIGINS`.
+    static let allowedOrigins = Setting(
+        "allowed-origins", env: "ALLOWED_ORIGINS", default: "",
+        help: "Comma-separated browser origins answered with CORS headers (no credentials); empty: none.")
 
     /// Every setting `--help` lists, after host, port, TLS and log level.
     static let declared: [Setting] = [
         SharedSettings.issuerURL, SharedSettings.audience, SharedSettings.leeway, SharedSettings.kafkaBrokers,
         SharedSettings.keysTopic, SharedSettings.revocationsTopic, SharedSettings.redisURL, jwksURL, jwksRefreshCooldown, tokenCacheSize,
-        realm,
+        realm, allowedOrigins,
     ]
 }

@@ -151,5 +151,30 @@ extension IssuerServiceTests {
                 #expect(foreign.headers[.accessControlAllowOrigin] == nil)
             }
         }
+
+        @Test("Errors carry the CORS headers too: a page reads 401 and 403 with their JSON, not a network error")
+        func corsOnErrors() async throws {
+            try await withIssuer(["ALLOWED_ORIGINS": "https://app.example"]) { issuer in
+                let page: HTTPFields = [.origin: "https://app.example"]
+                let wrongPassword = try await issuer.post(
+                    "/auth/login", json: #"{"username":"nobody","password":"wrong"}"#, headers: page)
+                let spent = try await issuer.refresh("not-a-token", headers: [.origin: "https://app.example", .xRequestedWith: "fetch"])
+                let noHeader = try await issuer.post("/auth/refresh", headers: page)
+                for (response, status, code) in [
+                    (wrongPassword, HTTPResponse.Status.unauthorized, "invalid_credentials"), (spent, .unauthorized, "invalid_grant"),
+                    (noHeader, .forbidden, "csrf_rejected"),
+                ] {
+                    #expect(response.status == status)
+                    #expect(response.errorCode == code)
+                    #expect(response.headers[.accessControlAllowOrigin] == "https://app.example")
+                    #expect(response.headers[.accessControlAllowCredentials] == "true")
+                    #expect(response.headers[.accessControlExposeHeaders]?.contains("Retry-After") == true)
+                }
+                let foreign = try await issuer.post(
+                    "/auth/login", json: #"{"username":"nobody","password":"wrong"}"#, headers: [.origin: "https://evil.example"])
+                #expect(foreign.status == .unauthorized)
+                #expect(foreign.headers[.accessControlAllowOrigin] == nil)
+            }
+        }
     }
 }

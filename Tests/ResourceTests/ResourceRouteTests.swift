@@ -122,7 +122,8 @@ import TokenKit
                     let response = try await get(client, path, token: token)
                     #expect(response.status == .serviceUnavailable, "\(path)")
                     #expect(response.headers[.retryAfter] != nil)
-                    #expect(try JSONValue.parseObject(Array(response.body.readableBytesView))["error"] == .string("temporarily_unavailable"))
+                    let body = try JSONValue.parseObject(Array(response.body.readableBytesView))
+                    #expect(body["error"] == .string("temporarily_unavailable"))
                 }
             }
             #expect(try await get(client, "/api/ping").status == .ok)

@@ -114,7 +114,9 @@ enum IssuerApplication {
             csrf: CSRFGuard(allowedOrigins: settings.allowedOrigins), verifier: components.verifier,
             trustedProxies: settings.trustedProxies
         ).addRoutes(
-            to: router.group("auth").add(middleware: AllowedOriginsCORS(allowedOrigins: settings.allowedOrigins)), bearer: bearer)
+            to: router.group("auth").add(
+                middleware: AllowedOriginsCORS(allowedOrigins: settings.allowedOrigins, methods: [.post], allowCredentials: true)),
+            bearer: bearer)
         AdminController(keys: components.keys, announcer: components.announcer).addRoutes(
             to: router.group("admin").add(middleware: bearer).add(
                 middleware: RoleRequirement<IssuerRequestContext>("admin", challenge: challenge)))

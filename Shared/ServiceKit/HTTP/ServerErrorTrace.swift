@@ -16,15 +16,19 @@ public struct ServerErrorTrace<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let (status, reason) = Self.classify(error)
-            if status.code >= 500 {
-                context.logger.warning(
-                    "server error", metadata: ["status": "\(status.code)", "reason": "\(reason)", "path": "\(request.uri.path)"])
-                Counter(label: "http_server_errors_total", dimensions: [("status", String(status.code)), ("reason", reason)])
-                    .increment()
-            }
+            Self.record(error, request: request, context: context)
             throw error
         }
+    }
+
+    /// Leaves the trace of `error` if it is answered with a 5xx. For middleware that renders
+    /// errors itself (CORS, which must add its headers to them), so they never reach this one.
+    public static func record(_ error: any Error, request: Request, context: Context) {
+        let (status, reason) = classify(error)
+        guard status.code >= 500 else { return }
+        context.logger.warning(
+            "server error", metadata: ["status": "\(status.code)", "reason": "\(reason)", "path": "\(request.uri.path)"])
+        Counter(label: "http_server_errors_total", dimensions: [("status", String(status.code)), ("reason", reason)]).increment()
     }
 
     /// The status an error is answered with, and its reason.
