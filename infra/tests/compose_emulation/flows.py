@@ -66,6 +66,9 @@ def wait_for(condition, seconds, what):
 
 
 def run(emulation):
+    if "demo" in emulation.services:
+        page = request("GET", "http://localhost:3000/")
+        expect(page.status == 200 and b"<html" in page.body.lower(), f"the demo page: {page.status}")
     add_user(emulation, "alice", "alice-compose-password", ["user"])
     add_user(emulation, "admin", "admin-compose-password", ["admin", "user"])
 

@@ -152,8 +152,29 @@ class Emulation:
             self.dev_services("start", "broker")
         elif name == KAFKA_INIT:
             self.create_topics(" ".join(service.get("command", [])))
+        elif "build" not in service:
+            self.start_foreign(name, service)
         else:
             self.start_ours(name, service)
+
+    def start_foreign(self, name, service):
+        """A service from another image (the demo's node:20-alpine): its command, environment and
+        bind mounts, with this machine's program of the same name."""
+        for volume in service.get("volumes", []):
+            source, _, rest = volume.partition(":")
+            target, _, mode = rest.partition(":")
+            if not source.startswith("."):
+                continue
+            os.makedirs(target, exist_ok=True)
+            subprocess.run(["mount", "--bind", os.path.join(self.root, source), target], check=True)
+            if mode == "ro":
+                subprocess.run(["mount", "-o", "remount,bind,ro", target], check=True)
+        log = open(os.path.join(self.logs, f"{name}.log"), "w")
+        env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
+        env.update({k: str(v) for k, v in (service.get("environment") or {}).items()})
+        self.processes[name] = subprocess.Popen(
+            service["command"], env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        say(f"substituted: {name}'s image {service.get('image')} by this machine's {service['command'][0]}")
 
     def dev_services(self, *arguments):
         env = dict(os.environ, RUN_DIR=os.path.join(self.work, "dev"), REDIS_PORT="6379", BROKER_PORT="9092")
