@@ -1,21 +1,16 @@
 import Foundation
 import Hummingbird
 import Kafka
+import KeyDistribution
 import ServiceKit
 
 /// `jwks`: the public signing keys announced on the key topic, as a JWKS (docs/RESOURCE.md).
 @main
 struct JWKSService {
     static func main() async throws {
-        let bootstrap = ServiceBootstrap.start(
+        try await ServiceBootstrap.serve(
             program: "jwks", summary: "serves the public signing keys from the key events as a JWKS", defaultPort: 8081,
-            settings: JWKSSettings.declared)
-        do {
-            try await buildApplication(bootstrap).runService()
-        } catch let error as Settings.Invalid {
-            FileHandle.standardError.write(Data("jwks: \(error)\n".utf8))
-            exit(2)
-        }
+            settings: JWKSSettings.declared, build: buildApplication)
     }
 }
 
@@ -26,7 +21,8 @@ func buildApplication(_ bootstrap: ServiceBootstrap) throws -> some ApplicationP
     let brokers = settings.list(SharedSettings.kafkaBrokers)
     guard !brokers.isEmpty else { throw Settings.Invalid("--kafka-brokers (KAFKA_BROKERS) must name at least one broker") }
     let maxAge = try settings.duration(JWKSSettings.maxAge, in: .zero ... .seconds(3600))
-    let source = KafkaFeedSource(configuration: KafkaConsumerConfiguration(bootstrapServers: brokers, clientID: "jwks"), logger: logger)
+    let source = KafkaBroadcastSource(
+        configuration: KafkaConsumerConfiguration(bootstrapServers: brokers, clientID: "jwks"), logger: logger)
     let readiness = Readiness()
     let catalog = KeyCatalog()
     let keyFeed = KeyFeed(

@@ -1,7 +1,10 @@
+import BearerAuth
 import Foundation
 import Hummingbird
 import Kafka
+import KeyDistribution
 import Redis
+import Revocation
 import ServiceKit
 import TokenKit
 
@@ -9,15 +12,9 @@ import TokenKit
 @main
 struct ResourceService {
     static func main() async throws {
-        let bootstrap = ServiceBootstrap.start(
+        try await ServiceBootstrap.serve(
             program: "resource", summary: "a sample API that verifies every access token locally", defaultPort: 8082,
-            settings: ResourceSettings.declared)
-        do {
-            try await buildApplication(bootstrap).runService()
-        } catch let error as Settings.Invalid {
-            FileHandle.standardError.write(Data("resource: \(error)\n".utf8))
-            exit(2)
-        }
+            settings: ResourceSettings.declared, build: buildApplication)
     }
 }
 
@@ -45,7 +42,8 @@ func buildApplication(_ bootstrap: ServiceBootstrap) throws -> some ApplicationP
     }
     let brokers = settings.list(SharedSettings.kafkaBrokers)
     guard !brokers.isEmpty else { throw Settings.Invalid("--kafka-brokers (KAFKA_BROKERS) must name at least one broker") }
-    let source = KafkaFeedSource(configuration: KafkaConsumerConfiguration(bootstrapServers: brokers, clientID: "resource"), logger: logger)
+    let source = KafkaBroadcastSource(
+        configuration: KafkaConsumerConfiguration(bootstrapServers: brokers, clientID: "resource"), logger: logger)
 
     let readiness = Readiness()
     let catalog = KeyCatalog()

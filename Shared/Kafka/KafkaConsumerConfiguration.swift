@@ -57,6 +57,9 @@ public struct KafkaConsumerConfiguration: Sendable {
         properties["fetch.error.backoff.ms"] = "100"
         properties["socket.nagle.disable"] = "true"
         properties["allow.auto.create.topics"] = "false"
+        // What librdkafka fetches ahead of the reader, per partition: 1 MB instead of its 64 MB
+        // default, so that a stalled reader holds at most this plus maxBufferedEvents.
+        properties["queued.max.messages.kbytes"] = "1024"
         return properties.merging(additionalProperties) { _, extra in extra }
     }
 }

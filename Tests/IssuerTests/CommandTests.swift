@@ -50,7 +50,7 @@ struct CommandTests {
 
     @Test(
         "An issuer restarted on the same keystore signs with the same key and accepts its old tokens",
-        .enabled(if: TestEnvironment.available))
+    )
     func restart() async throws {
         let name = uniqueName("olga")
         try await withTemporaryDirectory { folder in

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Redis
+import TestSupport
 import Testing
 import TokenKit
 
@@ -10,7 +11,7 @@ import TokenKit
 extension IssuerServiceTests {
     /// Login against the real Redis and broker. Serialized: in-process router tests have no peer
     /// address, so they share one client-address counter ("unknown"), which each test clears.
-    @Suite("Login", .serialized, .enabled(if: TestEnvironment.available), .timeLimit(.minutes(2)))
+    @Suite("Login", .serialized, .timeLimit(.minutes(2)))
     struct LoginTests {
         /// The contract's limits (other suites raise them, as they share the address counter).
         static let limits = ["LOGIN_RATE_LIMIT": "5", "LOGIN_RATE_WINDOW": "60s"]

@@ -1,7 +1,7 @@
-import AuthEvents
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import KeyDistribution
 import Prometheus
 import ServiceKit
 import Testing

@@ -1,9 +1,11 @@
-import AuthEvents
+import BearerAuth
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import KeyDistribution
 import Logging
 import Prometheus
+import Revocation
 import ServiceKit
 import Testing
 import TokenKit

@@ -1,6 +1,6 @@
-import AuthEvents
 import Foundation
 import Kafka
+import KeyDistribution
 import Logging
 import TokenKit
 
@@ -34,7 +34,7 @@ struct KafkaSeeder {
             announcedAt: now)
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: servers), logger: logger)
         do {
-            _ = try await producer.send(topic: keysTopic, key: Array(key.kid.utf8), value: AuthEvent.key(event).encoded)
+            _ = try await producer.send(topic: keysTopic, key: Array(key.kid.utf8), value: event.encoded)
         } catch {
             await producer.shutdown()
             throw error

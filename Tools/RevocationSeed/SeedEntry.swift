@@ -1,5 +1,5 @@
-import AuthEvents
 import Foundation
+import Revocation
 import TokenKit
 
 /// One revocation as the issuer's `Revoker` writes it: a random 22-character base64url `jti`
@@ -11,15 +11,15 @@ struct SeedEntry: Sendable {
     /// The Redis time to live, in milliseconds (the `Revoker`'s `expiresAt - now`, rounded up).
     let lifetimeMilliseconds: Int64
 
-    /// The Redis key, in `Revoker.key(_:)`'s format (docs/REDIS-KEYS.md).
-    var redisKey: String { "revoked:jti:\(id)" }
+    /// The Redis key, as the issuer writes it.
+    var redisKey: String { RevocationKeys.key(.token(id: id)) }
 
     init(now: Double, ttl: Double, generator: inout some RandomNumberGenerator) {
         var bytes = [UInt8](repeating: 0, count: 16)
         for index in bytes.indices { bytes[index] = generator.next() }
         id = Base64URL.encode(bytes)
         let expiresAt = now + ttl
-        event = AuthEvent.revocation(RevocationEvent(target: .token(id: id), expiresAt: expiresAt, revokedAt: now)).encoded
+        event = RevocationEvent(target: .token(id: id), expiresAt: expiresAt, revokedAt: now).encoded
         lifetimeMilliseconds = max(1, Int64(((expiresAt - now) * 1000).rounded(.up)))
     }
 }

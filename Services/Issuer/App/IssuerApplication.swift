@@ -1,4 +1,4 @@
-import AuthEvents
+import BearerAuth
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -103,9 +103,9 @@ enum IssuerApplication {
         DiscoveryController(issuer: settings.issuerURL, jwksURL: settings.jwksURL).addRoutes(to: router)
 
         let challenge = BearerChallenge(realm: settings.issuerURL)
-        let bearer = BearerMiddlewares(
-            verify: BearerAuthMiddleware<IssuerRequestContext>(verifier: components.verifier, challenge: challenge),
-            notRevoked: RevokedTokenGuard<IssuerRequestContext>(redis: components.redis, challenge: challenge))
+        let bearer = BearerRoutes(
+            verify: BearerAuthMiddleware(verifier: components.verifier, challenge: challenge),
+            notRevoked: RevokedTokenGuard(redis: components.redis, challenge: challenge))
         AuthController(
             users: components.users, hasher: components.hasher, limiter: components.limiter, sessions: components.sessions,
             revoker: components.revoker,
@@ -118,21 +118,18 @@ enum IssuerApplication {
                 middleware: AllowedOriginsCORS(allowedOrigins: settings.allowedOrigins, methods: [.post], allowCredentials: true)),
             bearer: bearer)
         AdminController(keys: components.keys, announcer: components.announcer).addRoutes(
-            to: router.group("admin").add(middleware: bearer).add(
-                middleware: RoleRequirement<IssuerRequestContext>("admin", challenge: challenge)))
+            to: bearer.group("admin", in: router).add(middleware: RoleRequirement("admin", challenge: challenge)))
         return router
     }
 }
 
-/// Bearer verification followed by the revocation check, as one middleware.
-struct BearerMiddlewares: RouterMiddleware {
-    typealias Context = IssuerRequestContext
+/// The issuer's bearer routes: the token verified, then checked against Redis's revocations.
+struct BearerRoutes: Sendable {
     let verify: BearerAuthMiddleware<IssuerRequestContext>
-    let notRevoked: RevokedTokenGuard<IssuerRequestContext>
+    let notRevoked: RevokedTokenGuard<IssuerVerifiedContext>
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        try await verify.handle(request, context: context) { request, context in
-            try await notRevoked.handle(request, context: context, next: next)
-        }
+    /// A group at `path` of `parent` whose routes get the verified identity.
+    func group(_ path: RouterPath, in parent: some RouterMethods<IssuerRequestContext>) -> RouterGroup<IssuerVerifiedContext> {
+        parent.authenticated(path, by: verify).add(middleware: notRevoked)
     }
 }

@@ -9,11 +9,11 @@ struct AdminController: Sendable {
     let keys: SigningKeys
     let announcer: KeyAnnouncer
 
-    func addRoutes(to group: RouterGroup<IssuerRequestContext>) {
+    func addRoutes(to group: RouterGroup<IssuerVerifiedContext>) {
         group.post("keys/rotate") { _, context in try await rotate(context) }
     }
 
-    func rotate(_ context: IssuerRequestContext) async throws -> Response {
+    func rotate(_ context: IssuerVerifiedContext) async throws -> Response {
         let kid: String
         do {
             kid = try await keys.rotate(now: Date().timeIntervalSince1970)
@@ -21,7 +21,7 @@ struct AdminController: Sendable {
             context.logger.error("key rotation failed", metadata: ["error": "\(error)"])
             throw APIError.unavailable("the key rotation failed")
         }
-        context.logger.info("key rotation requested", metadata: ["next_kid": "\(kid)", "sub": "\(context.identity?.subject ?? "")"])
+        context.logger.info("key rotation requested", metadata: ["next_kid": "\(kid)", "sub": "\(context.identity.subject)"])
         await announcer.announce(wait: .milliseconds(500))
         return Response.json(.object(JSONObject([.init(name: "kid", value: .string(kid))])))
     }

@@ -19,11 +19,11 @@ struct AuthController: Sendable {
     let trustedProxies: Set<String>
     let metrics = AuthMetrics()
 
-    func addRoutes(to group: RouterGroup<IssuerRequestContext>, bearer: BearerMiddlewares) {
+    func addRoutes(to group: RouterGroup<IssuerRequestContext>, bearer: BearerRoutes) {
         group.post("login") { request, context in try await login(request, context: context) }
         group.post("refresh") { request, context in try await refresh(request, context: context) }
         group.post("logout") { request, _ in try await logout(request) }
-        group.group("logout-all").add(middleware: bearer).post { _, context in try await logoutAll(context) }
+        bearer.group("logout-all", in: group).post { _, context in try await logoutAll(context) }
         // Preflights: answered by AllowedOriginsCORS for allowed origins, bare 204 otherwise.
         for path in ["login", "refresh", "logout", "logout-all"] {
             group.on(RouterPath(path), method: .options) { _, _ in Response(status: .noContent) }
@@ -183,8 +183,8 @@ struct AuthController: Sendable {
         return Response(status: .noContent, headers: [.setCookie: TokenResponse.clearedCookie, .cacheControl: "no-store"])
     }
 
-    func logoutAll(_ context: IssuerRequestContext) async throws -> Response {
-        guard let identity = context.identity else { throw APIError(.unauthorized, "invalid_token", "a bearer token is required") }
+    func logoutAll(_ context: IssuerVerifiedContext) async throws -> Response {
+        let identity = context.identity
         let now = Date().timeIntervalSince1970
         try await RedisCall.run {
             _ = try await sessions.revokeAll(subject: identity.subject, now: now)

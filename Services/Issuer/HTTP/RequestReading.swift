@@ -1,3 +1,4 @@
+import BearerAuth
 import Foundation
 import HTTPTypes
 import Hummingbird

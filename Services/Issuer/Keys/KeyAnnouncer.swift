@@ -1,5 +1,5 @@
-import AuthEvents
 import Foundation
+import KeyDistribution
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -38,7 +38,7 @@ final class KeyAnnouncer: Service {
         let events = keys.announcements(issuer: issuer, now: Date().timeIntervalSince1970)
         var allDelivered = true
         for event in events {
-            let delivered = await publisher.publish(topic: topic, key: event.kid, value: AuthEvent.key(event).encoded, wait: wait)
+            let delivered = await publisher.publish(topic: topic, key: event.kid, value: event.encoded, wait: wait)
             allDelivered = allDelivered && delivered
         }
         return allDelivered

@@ -1,5 +1,5 @@
-import AuthEvents
 import Foundation
+import KeyDistribution
 import NIOPosix
 import Synchronization
 import TokenKit

@@ -1,6 +1,6 @@
-import AuthEvents
 import Foundation
 import Redis
+import Revocation
 import ServiceKit
 
 /// Writes revocations: to Redis first (`revoked:<kind>:<value>`, value = the event's JSON,
@@ -20,15 +20,6 @@ struct Revoker: Sendable {
     let deliveryWait: Duration
     /// `issuer_revocations_total`, made once.
     let counters = RevocationCounters()
-
-    /// The Redis key of a revocation.
-    static func key(_ target: RevocationEvent.Target) -> String {
-        switch target {
-        case .token(let id): "revoked:jti:\(id)"
-        case .session(let id): "revoked:sid:\(id)"
-        case .subject(let id, _): "revoked:sub:\(id)"
-        }
-    }
 
     /// One revocation: what is refused, and when the last token it can affect has expired
     /// (its Redis entry's end).
@@ -56,27 +47,21 @@ struct Revoker: Sendable {
     /// - Throws: `RedisError`; nothing is published then.
     func revoke(_ entries: [Entry], now: Double) async throws {
         let events = entries.map { entry in
-            (entry, AuthEvent.revocation(RevocationEvent(target: entry.target, expiresAt: entry.expiresAt, revokedAt: now)).encoded)
+            (entry, RevocationEvent(target: entry.target, expiresAt: entry.expiresAt, revokedAt: now).encoded)
         }
         // One round trip for all of them (a logout writes two).
         try await redis.set(
             events.map { entry, event in
                 let lifetime = Duration.milliseconds(max(1, Int64(((entry.expiresAt - now) * 1000).rounded(.up))))
-                return (Self.key(entry.target), RedisArgument(event), lifetime)
+                return (RevocationKeys.key(entry.target), RedisArgument(event), lifetime)
             })
         await withTaskGroup(of: Void.self) { group in
             for (entry, event) in events {
                 group.addTask {
-                    let delivered = await publisher.publish(topic: topic, key: Self.value(entry.target), value: event, wait: deliveryWait)
+                    let delivered = await publisher.publish(topic: topic, key: entry.target.value, value: event, wait: deliveryWait)
                     counters.count(entry.target, acknowledged: delivered)
                 }
             }
-        }
-    }
-
-    private static func value(_ target: RevocationEvent.Target) -> String {
-        switch target {
-        case .token(let id), .session(let id), .subject(let id, _): id
         }
     }
 }

@@ -38,6 +38,22 @@ public struct ServiceBootstrap: Sendable {
         }
     }
 
+    /// Starts a service: reads its settings as ``start(program:summary:defaultPort:settings:)``
+    /// does, builds its application with `build` and runs it until shutdown. A setting that
+    /// `build` refuses (``Settings/Invalid``) is printed and ends the process with status 2.
+    public static func serve(
+        program: String, summary: String, defaultPort: Int, settings declared: [Setting],
+        build: (ServiceBootstrap) throws -> some ApplicationProtocol
+    ) async throws {
+        let bootstrap = start(program: program, summary: summary, defaultPort: defaultPort, settings: declared)
+        do {
+            try await build(bootstrap).runService()
+        } catch let error as Settings.Invalid {
+            FileHandle.standardError.write(Data("\(program): \(error)\n".utf8))
+            exit(2)
+        }
+    }
+
     init(program: String, declared: [Setting], arguments: [String], environment: [String: String], defaultPort: Int) throws {
         settings = try Settings(declared, arguments: arguments, environment: environment)
         server = try ServerSettings(settings, defaultPort: defaultPort)

@@ -6,19 +6,11 @@ import Prometheus
 import Redis
 import ServiceKit
 import Synchronization
+import TestSupport
 import Testing
 import TokenKit
 
 @testable import Issuer
-
-/// Where the real Redis and broker of `infra/dev/test-env` are.
-enum TestEnvironment {
-    static let redisURL = ProcessInfo.processInfo.environment["TEST_REDIS_URL"]
-    static let kafkaBrokers = ProcessInfo.processInfo.environment["TEST_KAFKA_BROKERS"]
-    static let servicesScript = ProcessInfo.processInfo.environment["TEST_SERVICES_SCRIPT"]
-    /// Tests against the real services run only under `infra/dev/test-env`.
-    static var available: Bool { redisURL != nil && kafkaBrokers != nil }
-}
 
 /// An in-memory user store (a fake behind ``UserStore``), so router tests need no SQLite file;
 /// the SQLite store has its own test.
@@ -92,8 +84,8 @@ func withIssuer<T: Sendable>(
 ) async throws -> T {
     try await withTemporaryDirectory { folder in
         var environment = [
-            "REDIS_URL": TestEnvironment.redisURL ?? "redis://127.0.0.1:16379",
-            "KAFKA_BROKERS": TestEnvironment.kafkaBrokers ?? "127.0.0.1:19092",
+            "REDIS_URL": try TestEnvironment.redisURL(),
+            "KAFKA_BROKERS": try TestEnvironment.value("TEST_KAFKA_BROKERS"),
             "KEYSTORE_DIR": keystore ?? folder + "/keys",
             "USER_DB": folder + "/users.sqlite",
             "BCRYPT_COST": "10",
