@@ -80,11 +80,10 @@ public final class KeyFeed: Service, Sendable {
     }
 
     private func tickForever() async {
-        while !Task.isCancelled {
+        // Quick checks until ready, so that start-up does not wait a whole interval.
+        await repeatUntilShutdown(pause: { isReady ? configuration.rebuildInterval : .milliseconds(50) }) {
             catalog.rebuild(now: Date().timeIntervalSince1970)
             checkReadiness()
-            // Quick checks until ready, so that start-up does not wait a whole interval.
-            try? await Task.sleep(for: isReady ? configuration.rebuildInterval : .milliseconds(50))
         }
     }
 

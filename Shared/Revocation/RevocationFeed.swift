@@ -77,8 +77,7 @@ public final class RevocationFeed: Service, Sendable {
     }
 
     private func sweepForever() async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: configuration.sweepInterval)
+        await repeatUntilShutdown(every: configuration.sweepInterval) {
             let dropped = set.sweep(now: Date().timeIntervalSince1970)
             size.record(set.count)
             if dropped > 0 { logger.debug("expired revocations dropped", metadata: ["count": "\(dropped)"]) }

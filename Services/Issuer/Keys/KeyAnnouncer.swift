@@ -1,6 +1,7 @@
 import Foundation
 import KeyDistribution
 import Logging
+import ServiceKit
 import ServiceLifecycle
 import Synchronization
 
@@ -46,7 +47,7 @@ final class KeyAnnouncer: Service {
 
     func run() async throws {
         var last = ContinuousClock.now
-        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+        await repeatUntilShutdown(every: Self.tick) {
             let due = pending.withLock { flag in
                 defer { flag = false }
                 return flag
@@ -56,7 +57,6 @@ final class KeyAnnouncer: Service {
                 // The wait is short: the publisher keeps what the broker has not taken yet.
                 await announce(wait: .milliseconds(1))
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: Self.tick) }
         }
     }
 }
