@@ -96,7 +96,7 @@ struct LiveServicesTests {
         #expect(String(decoding: metrics.body, as: UTF8.self).contains("revocation_event_lag_seconds"))
 
         // The topics have unique names and are left in place: deleting a topic under the
-        // services' live consumers crashes librdkafka 2.8.0 (shared/FACTS.md).
+        // services' live consumers crashes librdkafka 2.8.0 (docs/KAFKA.md).
         await producer.shutdown()
         for process in [resource, jwks] {
             process.terminate()

@@ -74,7 +74,7 @@ struct ResourceIntegrationTests {
 
         // Every consumer is shut down before anything else happens to the topics: librdkafka 2.8.0
         // crashes (rd_kafka_metadata_cache_find) when a topic is deleted or re-created under a
-        // live client (shared/FACTS.md). The topics have unique names and are left in place.
+        // live client (docs/KAFKA.md). The topics have unique names and are left in place.
         feeds.cancel()
         _ = await feeds.result
         await producer.shutdown()

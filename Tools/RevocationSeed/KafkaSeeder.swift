@@ -6,7 +6,7 @@ import TokenKit
 
 /// Publishes entries on the revocation topic (message key = the jti, value = the event JSON, as
 /// the issuer does) in large batches: the dev broker's fetches slow down with the number of
-/// batches in a partition (shared/FACTS.md), and a real issuer under a revocation storm would
+/// batches in a partition (docs/KAFKA.md), and a real issuer under a revocation storm would
 /// batch too.
 struct KafkaSeeder {
     let servers: [String]
