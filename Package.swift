@@ -67,7 +67,17 @@ let package = Package(
             swiftSettings: strict
         ),
         // What every event on the auth topics shares: reading its members, refusal reasons.
-        .target(name: "AuthEvents", dependencies: ["ErrorCodes", "TokenKit"], path: "Shared/AuthEvents", swiftSettings: strict),
+        .target(
+            name: "AuthEvents",
+            dependencies: [
+                "ErrorCodes", "TokenKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Shared/AuthEvents",
+            swiftSettings: strict
+        ),
         // The store and the bus, wrapped.
         .target(
             name: "Redis",
@@ -175,7 +185,7 @@ let package = Package(
         .executableTarget(
             name: "JWKS",
             dependencies: [
-                "KeyDistribution", "Kafka", "ServiceKit", "TokenKit",
+                "AuthEvents", "KeyDistribution", "Kafka", "ServiceKit", "TokenKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -186,7 +196,7 @@ let package = Package(
         .executableTarget(
             name: "Resource",
             dependencies: [
-                "BearerAuth", "KeyDistribution", "Kafka", "Redis", "Revocation", "ServiceKit", "TokenKit",
+                "AuthEvents", "BearerAuth", "KeyDistribution", "Kafka", "Redis", "Revocation", "ServiceKit", "TokenKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Services/Resource",
@@ -197,7 +207,7 @@ let package = Package(
 
         .executableTarget(
             name: "TokenCtl",
-            dependencies: ["TokenKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["AuthEvents", "TokenKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tools/TokenCtl",
             swiftSettings: strict
         ),
@@ -217,7 +227,7 @@ let package = Package(
         .executableTarget(
             name: "RevocationSeed",
             dependencies: [
-                "Kafka", "KeyDistribution", "Redis", "Revocation", "TokenKit",
+                "AuthEvents", "Kafka", "KeyDistribution", "Redis", "Revocation", "TokenKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -231,7 +241,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Kafka", "KeyDistribution", "Redis", "Revocation", "TokenKit",
+                "AuthEvents", "Kafka", "KeyDistribution", "Redis", "Revocation", "TokenKit",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport",
@@ -322,6 +332,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "TokenCtlTests", dependencies: ["TokenCtl", "TestSupport"], path: "Tests/TokenCtlTests", swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], path: "Tests/EndToEndTests", swiftSettings: strict),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "AuthEvents", "Kafka", "KeyDistribution", "TestSupport", "TokenKit", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/EndToEndTests",
+            swiftSettings: strict
+        ),
     ]
 )

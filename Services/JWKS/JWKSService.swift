@@ -1,3 +1,4 @@
+import AuthEvents
 import Foundation
 import Hummingbird
 import Kafka
@@ -24,9 +25,11 @@ func buildApplication(_ bootstrap: ServiceBootstrap) throws -> some ApplicationP
     let source = KafkaBroadcastSource(
         configuration: KafkaConsumerConfiguration(bootstrapServers: brokers, clientID: "jwks"), logger: logger)
     let readiness = Readiness()
-    let catalog = KeyCatalog()
+    let catalog = KeyCatalog(
+        issuer: try settings.string(SharedSettings.issuerURL),
+        leeway: try settings.duration(SharedSettings.leeway, in: .zero ... .seconds(60)).seconds)
     let keyFeed = KeyFeed(
-        catalog: catalog, source: source, readiness: readiness,
+        catalog: catalog, keys: try PinnedEventKeys.from(settings), source: source, readiness: readiness,
         configuration: .init(topic: try settings.string(SharedSettings.keysTopic)), logger: logger)
     let router = buildRouter(
         catalog: catalog, maxAge: maxAge, operational: OperationalRoutes(readiness: readiness, registry: bootstrap.registry))

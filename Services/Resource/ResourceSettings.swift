@@ -24,7 +24,7 @@ enum ResourceSettings {
     /// Every setting `--help` lists, after host, port, TLS and log level.
     static let declared: [Setting] = [
         SharedSettings.issuerURL, SharedSettings.audience, SharedSettings.leeway, SharedSettings.kafkaBrokers,
-        SharedSettings.keysTopic, SharedSettings.revocationsTopic, SharedSettings.redisURL, jwksURL, jwksRefreshCooldown, tokenCacheSize,
-        realm, allowedOrigins,
+        SharedSettings.keysTopic, SharedSettings.revocationsTopic, SharedSettings.eventKeys, SharedSettings.accessTokenTTL,
+        SharedSettings.redisURL, jwksURL, jwksRefreshCooldown, tokenCacheSize, realm, allowedOrigins,
     ]
 }

@@ -31,7 +31,7 @@ public struct VerifiedRequestContext<Parent: BearerAuthenticatable>: ChildReques
         guard let identity = context.verifiedClaims else {
             throw APIError(.unauthorized, "invalid_token", "a bearer token is required", headers: [.wwwAuthenticate: "Bearer"])
         }
-        coreContext = .init(source: context)
+        coreContext = context.coreContext
         self.identity = identity
         parent = context
     }

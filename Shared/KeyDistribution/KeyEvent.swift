@@ -9,7 +9,7 @@ public struct KeyEvent: Sendable, Equatable {
     /// The event type on the wire.
     public static let type = "key"
     /// The schema version this build writes and reads.
-    public static let version = 1
+    public static let version = 2
 
     /// The public key; its `kid` is the message key.
     public var jwk: JSONObject
@@ -19,20 +19,22 @@ public struct KeyEvent: Sendable, Equatable {
     public var issuer: String
     /// When the issuer sent this announcement, seconds since the epoch.
     public var announcedAt: Double
+    /// Until when this announcement may be acted on. The issuer re-announces every live key
+    /// long before, so a replay of an old announcement is stale by the time it could matter
+    /// (docs/EVENTS.md "Replays").
+    public var validUntil: Double
 
     /// Creates an announcement for `key` with its timeline.
-    public init(key: VerificationKey, timeline: KeyTimeline, issuer: String, announcedAt: Double) {
-        self.jwk = key.jwk
-        self.timeline = timeline
-        self.issuer = issuer
-        self.announcedAt = announcedAt
+    public init(key: VerificationKey, timeline: KeyTimeline, issuer: String, announcedAt: Double, validUntil: Double) {
+        self.init(jwk: key.jwk, timeline: timeline, issuer: issuer, announcedAt: announcedAt, validUntil: validUntil)
     }
 
-    init(jwk: JSONObject, timeline: KeyTimeline, issuer: String, announcedAt: Double) {
+    init(jwk: JSONObject, timeline: KeyTimeline, issuer: String, announcedAt: Double, validUntil: Double) {
         self.jwk = jwk
         self.timeline = timeline
         self.issuer = issuer
         self.announcedAt = announcedAt
+        self.validUntil = validUntil
     }
 
     /// The key id.
@@ -68,7 +70,8 @@ extension KeyEvent {
         else { throw EventError(.invalid, "key timeline is out of order") }
         self.init(
             jwk: try fields.object("jwk"), timeline: timeline, issuer: try fields.nonEmptyString("issuer"),
-            announcedAt: try fields.time("announcedAt"))
+            announcedAt: try fields.time("announcedAt"), validUntil: try fields.time("validUntil"))
+        guard validUntil > announcedAt else { throw EventError(.invalid, "validUntil is not after announcedAt") }
         _ = try verificationKey()
     }
 
@@ -81,7 +84,7 @@ extension KeyEvent {
                 ("publishedAt", .number(timeline.publishedAt)), ("activatesAt", .number(timeline.activatesAt)),
                 ("retiresAt", timeline.retiresAt.map(JSONValue.number) ?? .null),
                 ("removedAt", timeline.removedAt.map(JSONValue.number) ?? .null),
-                ("announcedAt", .number(announcedAt)),
+                ("announcedAt", .number(announcedAt)), ("validUntil", .number(validUntil)),
             ])
     }
 }

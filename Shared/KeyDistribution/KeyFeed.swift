@@ -46,6 +46,7 @@ public final class KeyFeed: Service, Sendable {
     }
 
     let catalog: KeyCatalog
+    let keys: PinnedEventKeys
     let source: any BroadcastSource
     let readiness: Readiness
     let configuration: Configuration
@@ -53,10 +54,14 @@ public final class KeyFeed: Service, Sendable {
     let progress = Mutex(Progress())
 
     /// Creates the feed; nothing happens until ``run()``.
+    /// - Parameter keys: the pinned event keys: a message is applied only when one of them
+    ///   signed it.
     public init(
-        catalog: KeyCatalog, source: any BroadcastSource, readiness: Readiness, configuration: Configuration = .init(), logger: Logger
+        catalog: KeyCatalog, keys: PinnedEventKeys, source: any BroadcastSource, readiness: Readiness,
+        configuration: Configuration = .init(), logger: Logger
     ) {
         self.catalog = catalog
+        self.keys = keys
         self.source = source
         self.readiness = readiness
         self.configuration = configuration
@@ -128,11 +133,11 @@ public final class KeyFeed: Service, Sendable {
 
     private func apply(_ value: [UInt8], partition: Int, offset: Int) {
         do {
-            try catalog.apply(try KeyEvent(decoding: value))
+            try catalog.apply(KeyEvent(decoding: SignedEvent.open(value, keys: keys)), now: Date().timeIntervalSince1970)
             Counter(label: "key_events_total", dimensions: [("outcome", "applied")]).increment()
         } catch {
-            Counter(label: "key_events_total", dimensions: [("outcome", "skipped")]).increment()
-            logger.warning("skipped a key event", metadata: ["reason": "\(error)", "partition": "\(partition)", "offset": "\(offset)"])
+            Counter(label: "key_events_total", dimensions: [("outcome", "refused")]).increment()
+            EventRefusal.record(error, topic: configuration.topic, partition: partition, offset: offset, logger: logger)
         }
     }
 

@@ -10,7 +10,7 @@ struct CanonicalRevocation: Equatable {
     var revokedAt: Double
 
     /// The revocation in `bytes` when they are exactly the issuer's form of a `jti` or `sid`
-    /// revocation — `RevocationEvent.encoded`'s member order, no whitespace, a value without escapes
+    /// revocation by `issuer` — `RevocationEvent.encoded`'s member order, no whitespace, a value without escapes
     /// or non-ASCII bytes, plain decimal times in the schema's range — and `nil` for anything
     /// else, which the caller then hands to `RevocationEvent(decoding:)`.
     ///
@@ -19,10 +19,10 @@ struct CanonicalRevocation: Equatable {
     /// (docs/BENCHMARKS.md). This reads the one shape the issuer writes in one pass. It
     /// accepts nothing `RevocationEvent(decoding:)` refuses and gives the same revocation for what it
     /// accepts (`RevocationEventCanonicalTests` compares the two), so it only ever skips work.
-    init?(_ bytes: [UInt8]) {
+    init?(_ bytes: [UInt8], issuer: [UInt8]) {
         let parsed: CanonicalRevocation? = bytes.withUnsafeBufferPointer { buffer in
             var reader = CanonicalReader(buffer)
-            guard reader.skip(CanonicalReader.head) else { return nil }
+            guard reader.skip(CanonicalReader.head), reader.skip(issuer), reader.skip(CanonicalReader.kind) else { return nil }
             let session: Bool
             if reader.skip(CanonicalReader.jti) {
                 session = false
@@ -49,7 +49,8 @@ struct CanonicalRevocation: Equatable {
 
 /// A cursor over the bytes of one canonical revocation event.
 private struct CanonicalReader {
-    static let head = Array(#"{"type":"revocation","version":1,"kind":""#.utf8)
+    static let head = Array(#"{"type":"revocation","version":2,"issuer":""#.utf8)
+    static let kind = Array(#"","kind":""#.utf8)
     static let jti = Array(#"jti","value":""#.utf8)
     static let sid = Array(#"sid","value":""#.utf8)
     static let expiresAt = Array(#","expiresAt":"#.utf8)

@@ -42,6 +42,8 @@ public final class RevocationFeed: Service, Sendable {
     public static let readinessCondition = "revocations"
 
     let set: RevocationSet
+    let policy: RevocationPolicy
+    let keys: PinnedEventKeys
     let source: any BroadcastSource
     let snapshot: any RevocationSnapshot
     let readiness: Readiness
@@ -51,11 +53,17 @@ public final class RevocationFeed: Service, Sendable {
     let size = Gauge(label: "revocation_denylist_entries")
 
     /// Creates the feed; nothing happens until ``run()``.
+    /// - Parameters:
+    ///   - policy: what is accepted of a revocation (issuer, times), from the topic and Redis.
+    ///   - keys: the pinned event keys: a message on the topic is applied only when one of
+    ///     them signed it.
     public init(
-        set: RevocationSet, source: any BroadcastSource, snapshot: any RevocationSnapshot, readiness: Readiness,
-        configuration: Configuration = .init(), logger: Logger
+        set: RevocationSet, policy: RevocationPolicy, keys: PinnedEventKeys, source: any BroadcastSource,
+        snapshot: any RevocationSnapshot, readiness: Readiness, configuration: Configuration = .init(), logger: Logger
     ) {
         self.set = set
+        self.policy = policy
+        self.keys = keys
         self.source = source
         self.snapshot = snapshot
         self.readiness = readiness
@@ -140,18 +148,12 @@ public final class RevocationFeed: Service, Sendable {
             var loaded = 0, skipped = 0
             do {
                 try await snapshot.forEachPage { values in
+                    let now = Date().timeIntervalSince1970
                     for value in values {
-                        // The issuer's own form is read by a fast path; anything else by the full decoder.
-                        if let revocation = CanonicalRevocation(value) {
-                            set.apply(revocation)
+                        do {
+                            _ = try apply(payload: value, now: now)
                             loaded += 1
-                            continue
-                        }
-                        switch Result(catching: { try RevocationEvent(decoding: value) }) {
-                        case .success(let event):
-                            set.apply(event)
-                            loaded += 1
-                        case .failure(let error):
+                        } catch {
                             skipped += 1
                             logger.warning("skipped a Redis revocation entry", metadata: ["reason": "\(error)"])
                         }
@@ -199,25 +201,34 @@ public final class RevocationFeed: Service, Sendable {
         }
     }
 
-    private func apply(_ value: [UInt8], partition: Int, offset: Int) {
+    /// One message of the topic: opened with a pinned key, then applied. A refused one changes
+    /// nothing and is logged and counted by reason (`events_refused_total`).
+    private func apply(_ message: [UInt8], partition: Int, offset: Int) {
         do {
-            let revokedAt: Double
-            if let revocation = CanonicalRevocation(value) {
-                set.apply(revocation)
-                revokedAt = revocation.revokedAt
-            } else {
-                let event = try RevocationEvent(decoding: value)
-                set.apply(event)
-                revokedAt = event.revokedAt
-            }
+            let now = Date().timeIntervalSince1970
+            let revokedAt = try apply(payload: SignedEvent.open(message, keys: keys), now: now)
             size.record(set.count)
-            lag.record(seconds: max(0, Date().timeIntervalSince1970 - revokedAt))
+            lag.record(seconds: max(0, now - revokedAt))
             Counter(label: "revocation_events_total", dimensions: [("outcome", "applied")]).increment()
         } catch {
-            Counter(label: "revocation_events_total", dimensions: [("outcome", "skipped")]).increment()
-            logger.warning(
-                "skipped a revocation event", metadata: ["reason": "\(error)", "partition": "\(partition)", "offset": "\(offset)"])
+            Counter(label: "revocation_events_total", dimensions: [("outcome", "refused")]).increment()
+            EventRefusal.record(error, topic: configuration.topic, partition: partition, offset: offset, logger: logger)
         }
+    }
+
+    /// Applies a revocation's JSON as the policy admits it. The issuer's own form is read by a
+    /// fast path; anything else by the full decoder.
+    /// - Returns: its `revokedAt`.
+    /// - Throws: ``EventError`` when it is refused.
+    private func apply(payload: [UInt8], now: Double) throws -> Double {
+        if let revocation = CanonicalRevocation(payload, issuer: policy.issuerBytes) {
+            let admitted = try policy.admit(revocation, now: now)
+            set.apply(admitted)
+            return admitted.revokedAt
+        }
+        let event = try policy.admit(RevocationEvent(decoding: payload), now: now)
+        set.apply(event)
+        return event.revokedAt
     }
 }
 

@@ -7,6 +7,11 @@ public enum RevocationKeys {
     /// The pattern every revocation key matches (`SCAN MATCH`, and the resources' Redis ACL).
     public static let pattern = prefix + "*"
 
+    /// The issuer's outbox: revocations written to Redis whose events the broker has not yet
+    /// acknowledged (a sorted set by time). Outside the revocation pattern, so snapshots and the
+    /// resources' read-only ACL never see it.
+    public static let outbox = "outbox:revocations"
+
     /// The key of one revocation.
     public static func key(_ target: RevocationEvent.Target) -> String {
         switch target {

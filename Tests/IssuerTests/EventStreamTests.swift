@@ -1,3 +1,4 @@
+import AuthEvents
 import Foundation
 import Kafka
 import KeyDistribution
@@ -16,21 +17,21 @@ extension IssuerServiceTests {
         func eventsOnTopics() async throws {
             let name = uniqueName("pia")
             let topics = ["KEYS_TOPIC": uniqueName("keys"), "REVOCATIONS_TOPIC": uniqueName("revocations")]
-            let kid = try await withIssuer(topics, users: [name: ("pia-password", ["user"])]) { issuer in
+            let (kid, keys) = try await withIssuer(topics, users: [name: ("pia-password", ["user"])]) { issuer in
                 let tokens = try await issuer.loggedIn(name, "pia-password")
                 let response = try await issuer.post("/auth/logout-all", headers: [.authorization: "Bearer \(tokens.accessToken)"])
                 #expect(response.status == .noContent)
-                return try #require(issuer.components.keys.ring.timelines.first?.kid)
+                return (try #require(issuer.components.keys.ring.timelines.first?.kid), try issuer.eventKeys)
             }
             let revocation = try #require(try await Self.firstMessage(topic: topics["REVOCATIONS_TOPIC"]!) { $0.key == Array(name.utf8) })
-            let event = try RevocationEvent(decoding: revocation.value)
+            let event = try RevocationEvent(decoding: SignedEvent.open(revocation.value, keys: keys))
             guard case .subject(let subject, _) = event.target else {
                 Issue.record("not a subject revocation")
                 return
             }
             #expect(subject == name)
             let key = try #require(try await Self.firstMessage(topic: topics["KEYS_TOPIC"]!) { $0.key == Array(kid.utf8) })
-            let announcement = try KeyEvent(decoding: key.value)
+            let announcement = try KeyEvent(decoding: SignedEvent.open(key.value, keys: keys))
             #expect(announcement.kid == kid)
         }
 

@@ -56,7 +56,8 @@ struct KeystoreTests {
                 store: KeyStore(directory: folder), algorithm: .es256, publishLead: .seconds(1), retention: .seconds(10), now: now)
             let settings = try IssuerSettings(environment: [:])
             let announcer = KeyAnnouncer(
-                keys: keys, publisher: NoPublisher(), topic: "t", issuer: "i", interval: .seconds(30), logger: .init(label: "t"))
+                keys: keys, publisher: NoPublisher(), topic: "t", issuer: "i", interval: .seconds(30), validity: .seconds(3600),
+                logger: .init(label: "t"))
             let rotation = KeyRotationService(keys: keys, announcer: announcer, interval: .seconds(100), logger: .init(label: "t"))
             await rotation.step(now: now + 50)
             #expect(keys.ring.timelines.count == 1)

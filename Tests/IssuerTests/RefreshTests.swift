@@ -124,7 +124,7 @@ extension IssuerServiceTests {
                 let published = issuer.recorder.all.filter { $0.topic == "test.auth.revocations" && $0.key == sid }
                 #expect(published.count == 1)
                 #expect(published.first?.delivered == true)
-                #expect(published.first?.value == stored)
+                #expect(try published.first.map { try issuer.opened($0.value) } == stored)
             }
         }
     }

@@ -13,7 +13,7 @@ import TokenKit
         let fetches = Atomic<Int>(0)
         let key = try SigningKey.generate(.es256)
         let body = Array(try KeySet([key.verificationKey]).jwks.jsonText.utf8)
-        let catalog = KeyCatalog()
+        let catalog = KeyCatalog(issuer: Fixture.issuer)
         let refresher = JWKSRefresher(url: url, cooldown: .seconds(60), catalog: catalog, logger: Fixture.logger) { _ in
             fetches.add(1, ordering: .relaxed)
             try await Task.sleep(for: .milliseconds(50))
@@ -35,7 +35,9 @@ import TokenKit
         let fetches = Atomic<Int>(0)
         let key = try SigningKey.generate(.es256)
         let body = Array(try KeySet([key.verificationKey]).jwks.jsonText.utf8)
-        let refresher = JWKSRefresher(url: url, cooldown: .milliseconds(50), catalog: KeyCatalog(), logger: Fixture.logger) { _ in
+        let refresher = JWKSRefresher(
+            url: url, cooldown: .milliseconds(50), catalog: KeyCatalog(issuer: Fixture.issuer), logger: Fixture.logger
+        ) { _ in
             fetches.add(1, ordering: .relaxed)
             return body
         }
@@ -46,16 +48,16 @@ import TokenKit
     }
 
     @Test func aFailedOrBadFetchIsNotNew() async throws {
-        let refresher = JWKSRefresher(url: url, cooldown: .zero, catalog: KeyCatalog(), logger: Fixture.logger) { _ in
+        let refresher = JWKSRefresher(url: url, cooldown: .zero, catalog: KeyCatalog(issuer: Fixture.issuer), logger: Fixture.logger) { _ in
             Array("{\"keys\":[{\"kty\":\"oct\",\"k\":\"AAAA\"}]}".utf8)
         }
         #expect(await refresher.refresh() == false)
-        let unreachable = JWKSRefresher(url: url, cooldown: .zero, catalog: KeyCatalog(), logger: Fixture.logger)
+        let unreachable = JWKSRefresher(url: url, cooldown: .zero, catalog: KeyCatalog(issuer: Fixture.issuer), logger: Fixture.logger)
         #expect(await unreachable.refresh() == false)
     }
 
     @Test func fetchedKeysGiveWayToEventsAndExpire() throws {
-        let catalog = KeyCatalog(fetchedKeyLifetime: 600)
+        let catalog = KeyCatalog(issuer: Fixture.issuer, fetchedKeyLifetime: 600)
         let key = try SigningKey.generate(.es256)
         let now = Fixture.now
         #expect(catalog.addFetched([key.verificationKey], now: now))
@@ -65,7 +67,7 @@ import TokenKit
         catalog.rebuild(now: now + 601)
         #expect(catalog.directory.keys[key.kid] == nil)
         #expect(catalog.addFetched([key.verificationKey], now: now))
-        try catalog.apply(Fixture.keyEvent(key))
+        try catalog.apply(Fixture.keyEvent(key), now: Fixture.now)
         catalog.rebuild(now: now)
         #expect(catalog.publishedKeys(now: now).map(\.kid) == [key.kid])
     }

@@ -8,7 +8,8 @@ import TokenKit
     static let key = try! SigningKey.generate(.es256)
     static let timeline = KeyTimeline(kid: key.kid, publishedAt: 1_800_000_000, activatesAt: 1_800_000_060)
     static let event = KeyEvent(
-        key: key.verificationKey, timeline: timeline, issuer: "https://issuer.test", announcedAt: 1_800_000_001)
+        key: key.verificationKey, timeline: timeline, issuer: "https://issuer.test", announcedAt: 1_800_000_001,
+        validUntil: 1_800_000_001 + 3600)
 
     private func code(_ text: String) -> EventError.Code? {
         do {
@@ -28,9 +29,11 @@ import TokenKit
     }
 
     @Test func refusesRevocationEventsAndOtherVersions() {
-        #expect(code(#"{"type":"key","version":2}"#) == .unsupportedVersion)
+        #expect(code(#"{"type":"key","version":1}"#) == .unsupportedVersion)
         #expect(
-            code(#"{"type":"revocation","version":1,"kind":"jti","value":"x","expiresAt":1800000000,"revokedAt":1800000000}"#)
+            code(
+                #"{"type":"revocation","version":2,"issuer":"http://127.0.0.1:8080","kind":"jti","value":"x","expiresAt":1800000000,"revokedAt":1800000000}"#
+            )
                 == .unknownType)
     }
 

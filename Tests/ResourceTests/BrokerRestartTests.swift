@@ -22,7 +22,7 @@ struct BrokerRestartTests {
         let redis = try RedisClient(configuration: RedisConfiguration(url: try TestEnvironment.redisURL()))
         let readiness = Readiness(), revocations = RevocationSet()
         let feed = RevocationFeed(
-            set: revocations,
+            set: revocations, policy: Fixture.revocationPolicy, keys: Fixture.pinnedKeys,
             source: KafkaBroadcastSource(configuration: KafkaConsumerConfiguration(bootstrapServers: broker.servers), logger: logger),
             snapshot: RedisRevocationSnapshot(redis: redis), readiness: readiness,
             configuration: .init(topic: topic, retryDelay: .milliseconds(200)), logger: logger)
@@ -32,15 +32,15 @@ struct BrokerRestartTests {
         #expect(try await waitFor(.seconds(30)) { readiness.unmet.isEmpty })
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: broker.servers), logger: logger)
         let now = Date().timeIntervalSince1970
-        let before = RevocationEvent(target: .token(id: "before-restart"), expiresAt: now + 600, revokedAt: now)
-        _ = try await producer.send(topic: topic, key: Array("before-restart".utf8), value: before.encoded)
+        let before = RevocationEvent(target: .token(id: "before-restart"), expiresAt: now + 600, revokedAt: now, issuer: Fixture.issuer)
+        _ = try await producer.send(topic: topic, key: Array("before-restart".utf8), value: before.signed)
         #expect(try await waitFor(.seconds(5)) { revocations.isRevoked(claims(jti: "before-restart")) })
         await producer.shutdown()
 
         // The broker restarts empty; meanwhile a revocation reaches Redis but its event is lost.
         try await broker.restart()
         let lostID = "lost-\(UUID().uuidString.prefix(8))"
-        let lost = RevocationEvent(target: .session(id: lostID), expiresAt: now + 600, revokedAt: now)
+        let lost = RevocationEvent(target: .session(id: lostID), expiresAt: now + 600, revokedAt: now, issuer: Fixture.issuer)
         try await redis.set("revoked:sid:\(lostID)", to: RedisArgument(lost.encoded), expiration: .seconds(600))
         try await admin.createTopics([KafkaTopicSpec(name: topic)])
         #expect(try await waitFor(.seconds(60)) { revocations.isRevoked(claims(sid: lostID)) }, "the lost revocation never came back")
@@ -50,8 +50,8 @@ struct BrokerRestartTests {
 
         // Events published on the new log are applied again.
         let fresh = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: broker.servers), logger: logger)
-        let after = RevocationEvent(target: .token(id: "after-restart"), expiresAt: now + 600, revokedAt: now)
-        _ = try await fresh.send(topic: topic, key: Array("after-restart".utf8), value: after.encoded)
+        let after = RevocationEvent(target: .token(id: "after-restart"), expiresAt: now + 600, revokedAt: now, issuer: Fixture.issuer)
+        _ = try await fresh.send(topic: topic, key: Array("after-restart".utf8), value: after.signed)
         #expect(try await waitFor(.seconds(10)) { revocations.isRevoked(claims(jti: "after-restart")) })
 
         running.cancel()

@@ -16,7 +16,9 @@ import TokenKit
 /// following key and revocation events.
 @Suite(.timeLimit(.minutes(3)))
 struct LiveServicesTests {
-    static let issuer = "http://127.0.0.1:8080"
+    static let issuer = Fixture.issuer
+    /// The pinned event key every consumer here is started with.
+    static let eventKeys = JSONValue.object(Fixture.eventKey.publicKey.jwk).jsonText
 
     @Test func theExecutablesServeKeysAndFollowRevocations() async throws {
         let logger = Logger(label: "live")
@@ -35,19 +37,20 @@ struct LiveServicesTests {
         let now = Date().timeIntervalSince1970
         let announcement = KeyEvent(
             key: key.verificationKey, timeline: KeyTimeline(kid: key.kid, publishedAt: now, activatesAt: now), issuer: Self.issuer,
-            announcedAt: now)
-        _ = try await producer.send(topic: keysTopic, key: Array(key.kid.utf8), value: announcement.encoded)
+            announcedAt: now, validUntil: now + 3600)
+        _ = try await producer.send(topic: keysTopic, key: Array(key.kid.utf8), value: announcement.signed)
         let lagging = try SigningKey.generate(.rs256)
         let laggingAnnouncement = KeyEvent(
             key: lagging.verificationKey, timeline: KeyTimeline(kid: lagging.kid, publishedAt: now, activatesAt: now + 60),
-            issuer: Self.issuer, announcedAt: now)
+            issuer: Self.issuer, announcedAt: now, validUntil: now + 3600)
         for event in [announcement, laggingAnnouncement] {
-            _ = try await producer.send(topic: jwksKeysTopic, key: Array(event.kid.utf8), value: event.encoded)
+            _ = try await producer.send(topic: jwksKeysTopic, key: Array(event.kid.utf8), value: event.signed)
         }
 
         let jwksPort = try freePort(), resourcePort = try freePort()
         let common = [
             "KAFKA_BROKERS": try TestEnvironment.kafkaBrokers().joined(separator: ","), "KEYS_TOPIC": keysTopic, "LOG_LEVEL": "warning",
+            "EVENT_KEYS": Self.eventKeys, "ISSUER_URL": Self.issuer,
         ]
         let jwks = try launch(
             "jwks", environment: common.merging(["PORT": "\(jwksPort)", "JWKS_MAX_AGE": "20s", "KEYS_TOPIC": jwksKeysTopic]) { $1 })
@@ -88,9 +91,10 @@ struct LiveServicesTests {
                 tokenID: "jwks-\(suffix)", sessionID: "other-\(suffix)", roles: ["user"]))
         #expect(try await get(resourcePort, "/api/me", headers: ["Authorization": "Bearer \(viaJWKS)"]).status == 200)
 
-        let revocation = RevocationEvent(target: .session(id: "session-\(suffix)"), expiresAt: now + 600, revokedAt: now)
+        let revocation = RevocationEvent(
+            target: .session(id: "session-\(suffix)"), expiresAt: now + 600, revokedAt: now, issuer: Fixture.issuer)
         _ = try await producer.send(
-            topic: revocationsTopic, key: Array("session-\(suffix)".utf8), value: revocation.encoded)
+            topic: revocationsTopic, key: Array("session-\(suffix)".utf8), value: revocation.signed)
         #expect(try await waitFor(.seconds(5)) { try await get(resourcePort, "/api/me", headers: bearer).status == 401 })
         let metrics = try await get(resourcePort, "/metrics")
         #expect(String(decoding: metrics.body, as: UTF8.self).contains("revocation_event_lag_seconds"))
@@ -109,9 +113,26 @@ struct LiveServicesTests {
     /// start with the usage exit status, before it listens.
     @Test func aTokenCacheSizeThatIsNotACountStopsTheStart() async throws {
         for value in ["-1", "many", "99999999999"] {
-            let resource = try launch("resource", environment: ["TOKEN_CACHE_SIZE": value, "PORT": "\(try freePort())"])
+            let resource = try launch(
+                "resource", environment: ["TOKEN_CACHE_SIZE": value, "PORT": "\(try freePort())", "EVENT_KEYS": Self.eventKeys])
             try await offThePool { resource.waitUntilExit() }
             #expect(resource.terminationStatus == 2, "TOKEN_CACHE_SIZE=\(value)")
+        }
+    }
+
+    /// A consumer that pins no event key, or pins something that is not a public Ed25519 key,
+    /// does not start: there is no "accept everything" default.
+    @Test func aConsumerWithoutAPinnedEventKeyDoesNotStart() async throws {
+        let privateKey = JSONValue.object(Fixture.eventKey.privateJWK).jsonText
+        let tokenKey = JSONValue.object(try SigningKey.generate(.es256).verificationKey.jwk).jsonText
+        for (name, eventKeys) in [
+            ("resource", nil), ("jwks", nil), ("resource", privateKey), ("jwks", tokenKey), ("resource", "/nonexistent"),
+        ] {
+            var environment = ["PORT": "\(try freePort())", "EVENT_KEYS": ""]
+            if let eventKeys { environment["EVENT_KEYS"] = eventKeys }
+            let process = try launch(name, environment: environment)
+            try await offThePool { process.waitUntilExit() }
+            #expect(process.terminationStatus == 2, "\(name) with EVENT_KEYS=\(eventKeys ?? "unset")")
         }
     }
 

@@ -14,7 +14,7 @@ import TokenKit
 /// written to Redis before start, and the resource's verifier accepting and refusing accordingly.
 @Suite(.timeLimit(.minutes(2)))
 struct ResourceIntegrationTests {
-    static let issuer = "http://127.0.0.1:8080"
+    static let issuer = Fixture.issuer
 
     @Test func feedsFollowTheRealBrokerAndRedis() async throws {
         let logger = Logger(label: "integration")
@@ -29,18 +29,20 @@ struct ResourceIntegrationTests {
 
         // Before start: a key on the topic and a revocation in Redis only (its event "was lost").
         let key = try SigningKey.generate(.es256)
-        try await publish(keyEvent(key, now: now).encoded, key: key.kid, to: keysTopic, producer)
+        try await publish(keyEvent(key, now: now).signed, key: key.kid, to: keysTopic, producer)
         let preRevoked = "pre-\(suffix)"
-        let stored = RevocationEvent(target: .token(id: preRevoked), expiresAt: now + 900, revokedAt: now)
+        let stored = RevocationEvent(target: .token(id: preRevoked), expiresAt: now + 900, revokedAt: now, issuer: Fixture.issuer)
         try await redis.set("revoked:jti:\(preRevoked)", to: RedisArgument(stored.encoded), expiration: .seconds(900))
 
-        let readiness = Readiness(), catalog = KeyCatalog(), revocations = RevocationSet()
+        let readiness = Readiness(), catalog = KeyCatalog(issuer: Fixture.issuer), revocations = RevocationSet()
         let source = KafkaBroadcastSource(
             configuration: KafkaConsumerConfiguration(bootstrapServers: try TestEnvironment.kafkaBrokers()), logger: logger)
         let keyFeed = KeyFeed(
-            catalog: catalog, source: source, readiness: readiness, configuration: .init(topic: keysTopic), logger: logger)
+            catalog: catalog, keys: Fixture.pinnedKeys, source: source, readiness: readiness, configuration: .init(topic: keysTopic),
+            logger: logger)
         let revocationFeed = RevocationFeed(
-            set: revocations, source: source, snapshot: RedisRevocationSnapshot(redis: redis), readiness: readiness,
+            set: revocations, policy: Fixture.revocationPolicy, keys: Fixture.pinnedKeys, source: source,
+            snapshot: RedisRevocationSnapshot(redis: redis), readiness: readiness,
             configuration: .init(topic: revocationsTopic), logger: logger)
         let verifier = AccessTokenVerifier(
             policy: try ValidationPolicy(issuer: Self.issuer, audience: "api"), keys: catalog.directory, revocations: revocations)
@@ -61,14 +63,16 @@ struct ResourceIntegrationTests {
         // A revocation published now is enforced within a short time.
         let published = ContinuousClock.now
         try await publish(
-            RevocationEvent(target: .token(id: "live-\(suffix)"), expiresAt: now + 900, revokedAt: Date().timeIntervalSince1970).encoded,
+            RevocationEvent(
+                target: .token(id: "live-\(suffix)"), expiresAt: now + 900, revokedAt: Date().timeIntervalSince1970, issuer: Fixture.issuer
+            ).signed,
             key: "live-\(suffix)", to: revocationsTopic, producer)
         #expect(try await waitFor(.seconds(5)) { (try? verifier.verify(live)) == nil })
         logger.info("revocation enforced", metadata: ["ms": "\((ContinuousClock.now - published).seconds * 1000)"])
 
         // A key announced now is accepted within a short time.
         let next = try SigningKey.generate(.rs256)
-        try await publish(keyEvent(next, now: Date().timeIntervalSince1970).encoded, key: next.kid, to: keysTopic, producer)
+        try await publish(keyEvent(next, now: Date().timeIntervalSince1970).signed, key: next.kid, to: keysTopic, producer)
         let signedWithNext = try token(next, jti: "next-\(suffix)")
         #expect(try await waitFor(.seconds(5)) { (try? verifier.verify(signedWithNext)) != nil })
 
@@ -85,7 +89,7 @@ struct ResourceIntegrationTests {
     func keyEvent(_ key: SigningKey, now: Double) -> KeyEvent {
         KeyEvent(
             key: key.verificationKey, timeline: KeyTimeline(kid: key.kid, publishedAt: now, activatesAt: now), issuer: Self.issuer,
-            announcedAt: now)
+            announcedAt: now, validUntil: now + 3600)
     }
 
     func token(_ key: SigningKey, jti: String) throws -> String {

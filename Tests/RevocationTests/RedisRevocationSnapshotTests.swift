@@ -42,7 +42,7 @@ struct RedisRevocationSnapshotTests {
         let suffix = UUID().uuidString.prefix(8)
         let now = Date().timeIntervalSince1970
         let events = (0..<2_345).map { index in
-            RevocationEvent(target: .token(id: "snap-\(suffix)-\(index)"), expiresAt: now + 600, revokedAt: now)
+            RevocationEvent(target: .token(id: "snap-\(suffix)-\(index)"), expiresAt: now + 600, revokedAt: now, issuer: Fixture.issuer)
         }
         let keys = (0..<events.count).map { "revoked:jti:snap-\(suffix)-\($0)" }
         // One more key that expires at once: a key SCAN still lists may be gone by MGET.
@@ -100,7 +100,7 @@ struct RedisRevocationSnapshotTests {
         let redis = try RedisClient(configuration: RedisConfiguration(url: try TestEnvironment.redisURL()))
         let key = "revoked:jti:snap-error-\(UUID().uuidString.prefix(8))"
         let now = Date().timeIntervalSince1970
-        let event = RevocationEvent(target: .token(id: key), expiresAt: now + 60, revokedAt: now)
+        let event = RevocationEvent(target: .token(id: key), expiresAt: now + 60, revokedAt: now, issuer: Fixture.issuer)
         try await redis.set(key, to: RedisArgument(event.encoded), expiration: .seconds(60))
         let snapshot = RedisRevocationSnapshot(redis: Recording(redis, failing: command), pageSize: 1000)
         await #expect(throws: RedisError.self) { try await snapshot.forEachPage { _ in } }

@@ -11,42 +11,44 @@ import Testing
     static let now = 1_795_455_601.123_456_7
 
     static let issuerWritten: [RevocationEvent] = [
-        RevocationEvent(target: .token(id: "3q2-7wGkTVqK1uUu0cGr9g"), expiresAt: now + 900, revokedAt: now),
-        RevocationEvent(target: .session(id: "Yl2m1VJfQd6Kp6c3xY9W0A"), expiresAt: 1_795_456_530, revokedAt: 1_795_455_602),
-        RevocationEvent(target: .token(id: "x"), expiresAt: 946_684_800, revokedAt: 7_258_118_400),
-        RevocationEvent(target: .token(id: String(repeating: "a", count: 256)), expiresAt: now + 0.5, revokedAt: now),
-        RevocationEvent(target: .token(id: "with space and ~ and \u{7F}"), expiresAt: now, revokedAt: now),
+        RevocationEvent(target: .token(id: "3q2-7wGkTVqK1uUu0cGr9g"), expiresAt: now + 900, revokedAt: now, issuer: Fixture.issuer),
+        RevocationEvent(
+            target: .session(id: "Yl2m1VJfQd6Kp6c3xY9W0A"), expiresAt: 1_795_456_530, revokedAt: 1_795_455_602, issuer: Fixture.issuer),
+        RevocationEvent(target: .token(id: "x"), expiresAt: 946_684_800, revokedAt: 7_258_118_400, issuer: Fixture.issuer),
+        RevocationEvent(
+            target: .token(id: String(repeating: "a", count: 256)), expiresAt: now + 0.5, revokedAt: now, issuer: Fixture.issuer),
+        RevocationEvent(target: .token(id: "with space and ~ and \u{7F}"), expiresAt: now, revokedAt: now, issuer: Fixture.issuer),
     ]
 
     /// Events as the issuer encodes them: the fast path takes every jti and sid one.
     @Test(arguments: issuerWritten)
     func theIssuersFormIsReadLikeTheFullDecoderReadsIt(event: RevocationEvent) throws {
         let bytes = event.encoded
-        #expect(CanonicalRevocation(bytes) == CanonicalRevocation(of: event))
+        #expect(CanonicalRevocation(bytes, issuer: Array(Fixture.issuer.utf8)) == CanonicalRevocation(of: event))
         #expect(try RevocationEvent(decoding: bytes) == event)
     }
 
     static let otherEvents: [RevocationEvent] = [
-        RevocationEvent(target: .subject(id: "alice", issuedBefore: now), expiresAt: now, revokedAt: now),
-        RevocationEvent(target: .token(id: "quote\"d"), expiresAt: now, revokedAt: now),
-        RevocationEvent(target: .token(id: "é"), expiresAt: now, revokedAt: now),
+        RevocationEvent(target: .subject(id: "alice", issuedBefore: now), expiresAt: now, revokedAt: now, issuer: Fixture.issuer),
+        RevocationEvent(target: .token(id: "quote\"d"), expiresAt: now, revokedAt: now, issuer: Fixture.issuer),
+        RevocationEvent(target: .token(id: "é"), expiresAt: now, revokedAt: now, issuer: Fixture.issuer),
     ]
 
     /// Member order and spacing other than the issuer's, and what the full decoder refuses.
     static let otherTexts: [String] = [
-        #"{"version":1,"type":"revocation","kind":"jti","value":"a","expiresAt":1795456500,"revokedAt":1795455601}"#,
-        #"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":1795456500,"revokedAt":1795455601} "#,
-        #"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":1.7954565e9,"revokedAt":1795455601}"#,
-        #"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":1795456500,"revokedAt":1795455601,"x":1}"#,
-        #"{"type":"revocation","version":1,"kind":"jti","value":"","expiresAt":1795456500,"revokedAt":1795455601}"#,
+        #"{"version":2,"type":"revocation","issuer":"http://127.0.0.1:8080","kind":"jti","value":"a","expiresAt":1795456500,"revokedAt":1795455601}"#,
+        #"{"type":"revocation","version":2,"issuer":"http://127.0.0.1:8080","kind":"jti","value":"a","expiresAt":1795456500,"revokedAt":1795455601} "#,
+        #"{"type":"revocation","version":2,"issuer":"http://127.0.0.1:8080","kind":"jti","value":"a","expiresAt":1.7954565e9,"revokedAt":1795455601}"#,
+        #"{"type":"revocation","version":2,"issuer":"http://127.0.0.1:8080","kind":"jti","value":"a","expiresAt":1795456500,"revokedAt":1795455601,"x":1}"#,
+        #"{"type":"revocation","version":2,"issuer":"http://127.0.0.1:8080","kind":"jti","value":"","expiresAt":1795456500,"revokedAt":1795455601}"#,
         #"{"type":"revocation","version":2,"kind":"jti","value":"a","expiresAt":1795456500,"revokedAt":1795455601}"#,
-        #"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":946684799,"revokedAt":1795455601}"#,
-        #"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":7258118400.5,"revokedAt":1795455601}"#,
-        #"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":01795456500,"revokedAt":1795455601}"#,
-        #"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":1795456500.,"revokedAt":1795455601}"#,
-        #"{"type":"revocation","version":1,"kind":"jti","value":"a\u0001","expiresAt":1795456500,"revokedAt":1795455601}"#,
-        #"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":1795456500,"revokedAt":1795455601"#,
-        #"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":1795456500,"revokedAt":1795455601}}"#,
+        #"{"type":"revocation","version":2,"issuer":"http://127.0.0.1:8080","kind":"jti","value":"a","expiresAt":946684799,"revokedAt":1795455601}"#,
+        #"{"type":"revocation","version":2,"issuer":"http://127.0.0.1:8080","kind":"jti","value":"a","expiresAt":7258118400.5,"revokedAt":1795455601}"#,
+        #"{"type":"revocation","version":2,"issuer":"http://127.0.0.1:8080","kind":"jti","value":"a","expiresAt":01795456500,"revokedAt":1795455601}"#,
+        #"{"type":"revocation","version":2,"issuer":"http://127.0.0.1:8080","kind":"jti","value":"a","expiresAt":1795456500.,"revokedAt":1795455601}"#,
+        #"{"type":"revocation","version":2,"issuer":"http://127.0.0.1:8080","kind":"jti","value":"a\u0001","expiresAt":1795456500,"revokedAt":1795455601}"#,
+        #"{"type":"revocation","version":2,"issuer":"http://127.0.0.1:8080","kind":"jti","value":"a","expiresAt":1795456500,"revokedAt":1795455601"#,
+        #"{"type":"revocation","version":2,"issuer":"http://127.0.0.1:8080","kind":"jti","value":"a","expiresAt":1795456500,"revokedAt":1795455601}}"#,
         String(repeating: "a", count: 300),
     ]
 
@@ -54,14 +56,15 @@ import Testing
     @Test func everythingElseIsLeftToTheFullDecoder() {
         let others = Self.otherEvents.map { $0.encoded } + Self.otherTexts.map { Array($0.utf8) }
         for bytes in others {
-            #expect(CanonicalRevocation(bytes) == nil, "\(String(decoding: bytes, as: UTF8.self))")
+            #expect(CanonicalRevocation(bytes, issuer: Array(Fixture.issuer.utf8)) == nil, "\(String(decoding: bytes, as: UTF8.self))")
         }
     }
 
     @Test func aValueOfMoreThan256BytesIsLeftToTheFullDecoder() {
-        let event = RevocationEvent(target: .token(id: String(repeating: "a", count: 257)), expiresAt: Self.now, revokedAt: Self.now)
+        let event = RevocationEvent(
+            target: .token(id: String(repeating: "a", count: 257)), expiresAt: Self.now, revokedAt: Self.now, issuer: Fixture.issuer)
         let bytes = event.encoded
-        #expect(CanonicalRevocation(bytes) == nil)
+        #expect(CanonicalRevocation(bytes, issuer: Array(Fixture.issuer.utf8)) == nil)
         #expect(throws: EventError.self) { try RevocationEvent(decoding: bytes) }
     }
 
@@ -90,9 +93,10 @@ import Testing
         }
         return texts.filter { text in
             let bytes =
-                Array(#"{"type":"revocation","version":1,"kind":"jti","value":"a","expiresAt":"#.utf8) + Array(text.utf8)
+                Array(#"{"type":"revocation","version":2,"issuer":"http://127.0.0.1:8080","kind":"jti","value":"a","expiresAt":"#.utf8)
+                + Array(text.utf8)
                 + Array(#","revokedAt":1795455601}"#.utf8)
-            return CanonicalRevocation(bytes)?.expiresAt.bitPattern != Double(text)!.bitPattern
+            return CanonicalRevocation(bytes, issuer: Array(Fixture.issuer.utf8))?.expiresAt.bitPattern != Double(text)!.bitPattern
         }
     }
 
@@ -127,8 +131,10 @@ import Testing
     @Test func neverAcceptsWhatTheFullDecoderReadsDifferently() {
         var generator = SystemRandomNumberGenerator()
         let events = [
-            RevocationEvent(target: .token(id: "3q2-7wGkTVqK1uUu0cGr9g"), expiresAt: Self.now + 900, revokedAt: Self.now),
-            RevocationEvent(target: .session(id: "Yl2m1VJfQd6Kp6c3xY9W0A"), expiresAt: 1_795_456_530, revokedAt: 1_795_455_602),
+            RevocationEvent(
+                target: .token(id: "3q2-7wGkTVqK1uUu0cGr9g"), expiresAt: Self.now + 900, revokedAt: Self.now, issuer: Fixture.issuer),
+            RevocationEvent(
+                target: .session(id: "Yl2m1VJfQd6Kp6c3xY9W0A"), expiresAt: 1_795_456_530, revokedAt: 1_795_455_602, issuer: Fixture.issuer),
         ]
         let replacements: [UInt8] = Array("\"\\{}:,.eE+-019 aZ".utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xFF]
         var accepted = 0
@@ -138,7 +144,7 @@ import Testing
                 for replacement in replacements + [UInt8.random(in: 0...255, using: &generator)] {
                     var mutated = original
                     mutated[index] = replacement
-                    guard let fast = CanonicalRevocation(mutated) else { continue }
+                    guard let fast = CanonicalRevocation(mutated, issuer: Array(Fixture.issuer.utf8)) else { continue }
                     accepted += 1
                     #expect(
                         CanonicalRevocation(of: try? RevocationEvent(decoding: mutated)) == fast,
@@ -146,7 +152,7 @@ import Testing
                 }
                 var shortened = original
                 shortened.remove(at: index)
-                if let fast = CanonicalRevocation(shortened) {
+                if let fast = CanonicalRevocation(shortened, issuer: Array(Fixture.issuer.utf8)) {
                     #expect(CanonicalRevocation(of: try? RevocationEvent(decoding: shortened)) == fast)
                 }
             }

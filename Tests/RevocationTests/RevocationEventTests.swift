@@ -19,17 +19,24 @@ import Testing
         RevocationEvent.Target.token(id: "j1"), .session(id: "s1"), .subject(id: "alice", issuedBefore: 1_800_000_100),
     ])
     func roundTrips(_ target: RevocationEvent.Target) throws {
-        let event = RevocationEvent(target: target, expiresAt: 1_800_000_990, revokedAt: 1_800_000_090)
+        let event = RevocationEvent(target: target, expiresAt: 1_800_000_990, revokedAt: 1_800_000_090, issuer: Fixture.issuer)
         #expect(try RevocationEvent(decoding: event.encoded) == event)
     }
 
     @Test func refusesValuesThatBreakTheSchema() {
         #expect(
-            code(#"{"type":"revocation","version":1,"kind":"jti","value":"","expiresAt":1800000000,"revokedAt":1800000000}"#) == .invalid)
+            code(
+                #"{"type":"revocation","version":2,"issuer":"http://127.0.0.1:8080","kind":"jti","value":"","expiresAt":1800000000,"revokedAt":1800000000}"#
+            ) == .invalid)
         #expect(
-            code(#"{"type":"revocation","version":1,"kind":"everyone","value":"x","expiresAt":1800000000,"revokedAt":1800000000}"#)
+            code(
+                #"{"type":"revocation","version":2,"issuer":"http://127.0.0.1:8080","kind":"everyone","value":"x","expiresAt":1800000000,"revokedAt":1800000000}"#
+            )
                 == .invalid)
-        #expect(code(#"{"type":"revocation","version":1,"kind":"jti","value":"x","expiresAt":5,"revokedAt":1800000000}"#) == .invalid)
+        #expect(
+            code(
+                #"{"type":"revocation","version":2,"issuer":"http://127.0.0.1:8080","kind":"jti","value":"x","expiresAt":5,"revokedAt":1800000000}"#
+            ) == .invalid)
         #expect(code(#"{"type":"key","version":1}"#) == .unknownType)
     }
 

@@ -15,7 +15,7 @@ import TokenKit
 
     func start() -> Task<Void, any Error> {
         let feed = RevocationFeed(
-            set: set, source: source, snapshot: snapshot, readiness: readiness,
+            set: set, policy: Fixture.revocationPolicy, keys: Fixture.pinnedKeys, source: source, snapshot: snapshot, readiness: readiness,
             configuration: .init(retryDelay: .milliseconds(20)), logger: Fixture.logger)
         return Task { try await feed.run() }
     }
@@ -26,7 +26,7 @@ import TokenKit
         defer { task.cancel() }
         try await waitUntil("readiness.unmet.isEmpty") { readiness.unmet.isEmpty }
         #expect(set.isRevoked(Fixture.claims(jti: "from-redis")))
-        source.publish(Fixture.revocation(.session(id: "from-kafka")).encoded, to: "auth.revocations")
+        source.publish(Fixture.revocation(.session(id: "from-kafka")).signed, to: "auth.revocations")
         try await waitUntil("set.isRevoked(Fixture.claims(sid: from-kafka))") { set.isRevoked(Fixture.claims(sid: "from-kafka")) }
     }
 
@@ -52,7 +52,7 @@ import TokenKit
         defer { task.cancel() }
         try await waitUntil("readiness.unmet.isEmpty") { readiness.unmet.isEmpty }
         source.publish(Array("{}".utf8), to: "auth.revocations")
-        source.publish(Fixture.revocation(.token(id: "after")).encoded, to: "auth.revocations")
+        source.publish(Fixture.revocation(.token(id: "after")).signed, to: "auth.revocations")
         try await waitUntil("set.isRevoked(Fixture.claims(jti: after))") { set.isRevoked(Fixture.claims(jti: "after")) }
         #expect(set.count == 2)
     }
@@ -69,7 +69,7 @@ import TokenKit
         try await waitUntil("set.isRevoked(Fixture.claims(jti: missed))") { set.isRevoked(Fixture.claims(jti: "missed")) }
         try await waitUntil("readiness.unmet.isEmpty") { readiness.unmet.isEmpty }
         #expect(source.opened.load(ordering: .relaxed) == 2)
-        source.publish(Fixture.revocation(.token(id: "later")).encoded, to: "auth.revocations")
+        source.publish(Fixture.revocation(.token(id: "later")).signed, to: "auth.revocations")
         try await waitUntil("set.isRevoked(Fixture.claims(jti: later))") { set.isRevoked(Fixture.claims(jti: "later")) }
     }
 
@@ -83,5 +83,30 @@ import TokenKit
         #expect(readiness.unmet.isEmpty)
         #expect(set.isRevoked(Fixture.claims(jti: "kept")))
         #expect(source.opened.load(ordering: .relaxed) == 1)
+    }
+}
+
+/// What the feed does with events nobody pinned signed: nothing.
+@Suite struct RevocationFeedTrustTests {
+    let set = RevocationSet()
+    let source = InMemoryFeedSource()
+    let snapshot = InMemorySnapshot()
+    let readiness = Readiness()
+
+    @Test func unsignedForeignAndOtherIssuersEventsChangeNothing() async throws {
+        let feed = RevocationFeed(
+            set: set, policy: Fixture.revocationPolicy, keys: Fixture.pinnedKeys, source: source, snapshot: snapshot,
+            readiness: readiness, logger: Fixture.logger)
+        let running = Task { try await feed.run() }
+        defer { running.cancel() }
+        try await waitUntil("the feed to load") { readiness.unmet.isEmpty }
+        source.publish(Fixture.revocation(.token(id: "unsigned")).encoded, to: "auth.revocations")
+        source.publish(SignedEvent.sign(Fixture.revocation(.token(id: "foreign")).encoded, with: .generate()), to: "auth.revocations")
+        var otherIssuer = Fixture.revocation(.token(id: "other-issuer"))
+        otherIssuer.issuer = "https://evil.example"
+        source.publish(otherIssuer.signed, to: "auth.revocations")
+        source.publish(Fixture.revocation(.token(id: "genuine")).signed, to: "auth.revocations")
+        try await waitUntil("the genuine revocation") { set.isRevoked(Fixture.claims(jti: "genuine")) }
+        for jti in ["unsigned", "foreign", "other-issuer"] { #expect(!set.isRevoked(Fixture.claims(jti: jti)), "\(jti)") }
     }
 }

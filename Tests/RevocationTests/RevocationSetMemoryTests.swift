@@ -17,7 +17,10 @@ import Testing
             let before = try Self.residentBytes()
             let expiresAt = Date().timeIntervalSince1970 + 900
             for index in 0..<entries {
-                set.apply(RevocationEvent(target: .token(id: "jti-\(index)-3q2-7wGkTVqK1uUu0cGr9g"), expiresAt: expiresAt, revokedAt: 0))
+                set.apply(
+                    RevocationEvent(
+                        target: .token(id: "jti-\(index)-3q2-7wGkTVqK1uUu0cGr9g"), expiresAt: expiresAt, revokedAt: 0,
+                        issuer: Fixture.issuer))
             }
             return try Self.residentBytes() - before
         }

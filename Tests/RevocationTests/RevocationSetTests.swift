@@ -48,10 +48,12 @@ import TokenKit
     @Test func sweepDropsOnlyExpiredEntries() {
         let set = RevocationSet()
         let now = Fixture.now
-        set.apply(RevocationEvent(target: .token(id: "old"), expiresAt: now - 5, revokedAt: now - 905))
-        set.apply(RevocationEvent(target: .session(id: "old"), expiresAt: now - 5, revokedAt: now - 905))
-        set.apply(RevocationEvent(target: .subject(id: "old", issuedBefore: now - 905), expiresAt: now - 5, revokedAt: now - 905))
-        set.apply(RevocationEvent(target: .token(id: "live"), expiresAt: now + 60, revokedAt: now))
+        set.apply(RevocationEvent(target: .token(id: "old"), expiresAt: now - 5, revokedAt: now - 905, issuer: Fixture.issuer))
+        set.apply(RevocationEvent(target: .session(id: "old"), expiresAt: now - 5, revokedAt: now - 905, issuer: Fixture.issuer))
+        set.apply(
+            RevocationEvent(
+                target: .subject(id: "old", issuedBefore: now - 905), expiresAt: now - 5, revokedAt: now - 905, issuer: Fixture.issuer))
+        set.apply(RevocationEvent(target: .token(id: "live"), expiresAt: now + 60, revokedAt: now, issuer: Fixture.issuer))
         #expect(set.sweep(now: now) == 3)
         #expect(set.count == 1)
         #expect(set.isRevoked(Fixture.claims(jti: "live")))
@@ -62,7 +64,7 @@ import TokenKit
         #expect(expirySeconds(100.2) == 101)
         #expect(expirySeconds(100) == 100)
         let set = RevocationSet()
-        set.apply(RevocationEvent(target: .token(id: "t"), expiresAt: 1_900_000_000.5, revokedAt: 1_899_999_000))
+        set.apply(RevocationEvent(target: .token(id: "t"), expiresAt: 1_900_000_000.5, revokedAt: 1_899_999_000, issuer: Fixture.issuer))
         #expect(set.sweep(now: 1_900_000_000.9) == 0)
         #expect(set.sweep(now: 1_900_000_002) == 1)
     }
@@ -70,14 +72,15 @@ import TokenKit
     @Test func anExtendedExpiryOutlivesTheEarlierOne() {
         let set = RevocationSet()
         let now = 1_900_000_000.0
-        set.apply(RevocationEvent(target: .token(id: "t"), expiresAt: now + 5, revokedAt: now))
-        set.apply(RevocationEvent(target: .token(id: "t"), expiresAt: now + 600, revokedAt: now))
-        set.apply(RevocationEvent(target: .subject(id: "s", issuedBefore: now), expiresAt: now + 5, revokedAt: now))
-        set.apply(RevocationEvent(target: .subject(id: "s", issuedBefore: now), expiresAt: now + 600, revokedAt: now))
+        set.apply(RevocationEvent(target: .token(id: "t"), expiresAt: now + 5, revokedAt: now, issuer: Fixture.issuer))
+        set.apply(RevocationEvent(target: .token(id: "t"), expiresAt: now + 600, revokedAt: now, issuer: Fixture.issuer))
+        set.apply(RevocationEvent(target: .subject(id: "s", issuedBefore: now), expiresAt: now + 5, revokedAt: now, issuer: Fixture.issuer))
+        set.apply(
+            RevocationEvent(target: .subject(id: "s", issuedBefore: now), expiresAt: now + 600, revokedAt: now, issuer: Fixture.issuer))
         // The other order: a shorter expiry arriving later does not shorten the entry.
-        set.apply(RevocationEvent(target: .session(id: "x"), expiresAt: now + 600, revokedAt: now))
-        set.apply(RevocationEvent(target: .session(id: "x"), expiresAt: now + 5, revokedAt: now))
-        set.apply(RevocationEvent(target: .token(id: "t"), expiresAt: now + 5, revokedAt: now))
+        set.apply(RevocationEvent(target: .session(id: "x"), expiresAt: now + 600, revokedAt: now, issuer: Fixture.issuer))
+        set.apply(RevocationEvent(target: .session(id: "x"), expiresAt: now + 5, revokedAt: now, issuer: Fixture.issuer))
+        set.apply(RevocationEvent(target: .token(id: "t"), expiresAt: now + 5, revokedAt: now, issuer: Fixture.issuer))
         #expect(set.sweep(now: now + 120) == 0)
         #expect(set.count == 3)
         #expect(set.sweep(now: now + 601) == 3)
@@ -88,7 +91,9 @@ import TokenKit
         let set = RevocationSet()
         let now = 1_900_000_000.0
         for index in 0..<20_000 {
-            set.apply(RevocationEvent(target: .session(id: "s\(index)"), expiresAt: now + Double(index % 900), revokedAt: now))
+            set.apply(
+                RevocationEvent(
+                    target: .session(id: "s\(index)"), expiresAt: now + Double(index % 900), revokedAt: now, issuer: Fixture.issuer))
         }
         let expiredByHalfway = (0..<20_000).count { $0 % 900 < 450 }
         #expect(set.sweep(now: now + 450) == expiredByHalfway)
@@ -107,7 +112,9 @@ import TokenKit
     @Test(.timeLimit(.minutes(1))) func manyEntriesStayCheapToQuery() {
         let set = RevocationSet()
         let now = Fixture.now
-        for index in 0..<50_000 { set.apply(RevocationEvent(target: .token(id: "jti-\(index)"), expiresAt: now + 900, revokedAt: now)) }
+        for index in 0..<50_000 {
+            set.apply(RevocationEvent(target: .token(id: "jti-\(index)"), expiresAt: now + 900, revokedAt: now, issuer: Fixture.issuer))
+        }
         #expect(set.count == 50_000)
         #expect(set.isRevoked(Fixture.claims(jti: "jti-49999")))
         #expect(!set.isRevoked(Fixture.claims(jti: "jti-50000")))

@@ -1,3 +1,4 @@
+import AuthEvents
 import Foundation
 import KeyDistribution
 import Logging
@@ -24,10 +25,26 @@ public enum Fixture {
         KeyEvent(
             key: key.verificationKey,
             timeline: KeyTimeline(kid: key.kid, publishedAt: published, activatesAt: published, retiresAt: retires, removedAt: removed),
-            issuer: issuer, announcedAt: announced)
+            issuer: issuer, announcedAt: announced, validUntil: announced + 3600)
     }
 
     public static func revocation(_ target: RevocationEvent.Target, expiresIn: Double = 900) -> RevocationEvent {
-        RevocationEvent(target: target, expiresAt: now + expiresIn, revokedAt: now)
+        RevocationEvent(target: target, expiresAt: now + expiresIn, revokedAt: now, issuer: issuer)
     }
+
+    /// The event key the fixtures sign with, and the consumers' pin of it.
+    public static let eventKey = EventSigningKey.generate()
+    public static let pinnedKeys = try! PinnedEventKeys([eventKey.publicKey])
+    /// The consumers' revocation policy for ``issuer`` (leeway 30 s, tokens of 15 min).
+    public static let revocationPolicy = RevocationPolicy(issuer: issuer, leeway: 30, longestTokenLifetime: 900)
+}
+
+extension RevocationEvent {
+    /// The event as the issuer publishes it: signed with ``Fixture/eventKey``.
+    public var signed: [UInt8] { SignedEvent.sign(encoded, with: Fixture.eventKey) }
+}
+
+extension KeyEvent {
+    /// The event as the issuer publishes it: signed with ``Fixture/eventKey``.
+    public var signed: [UInt8] { SignedEvent.sign(encoded, with: Fixture.eventKey) }
 }

@@ -1,3 +1,4 @@
+import AuthEvents
 import Foundation
 import Kafka
 import KeyDistribution
@@ -12,6 +13,8 @@ struct KafkaSeeder {
     let servers: [String]
     let topic: String
     let keysTopic: String
+    /// Signs every message as the issuer does; nil leaves them unsigned (consumers refuse them).
+    let eventKey: EventSigningKey?
     let linger: Duration
     let window: Int
     let logger: Logger
@@ -31,16 +34,20 @@ struct KafkaSeeder {
         let now = Date().timeIntervalSince1970
         let event = KeyEvent(
             key: key.verificationKey, timeline: KeyTimeline(kid: key.kid, publishedAt: now, activatesAt: now), issuer: issuer,
-            announcedAt: now)
+            announcedAt: now, validUntil: now + 86_400)
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: servers), logger: logger)
         do {
-            _ = try await producer.send(topic: keysTopic, key: Array(key.kid.utf8), value: event.encoded)
+            _ = try await producer.send(topic: keysTopic, key: Array(key.kid.utf8), value: signed(event.encoded))
         } catch {
             await producer.shutdown()
             throw error
         }
         await producer.shutdown()
         return key.kid
+    }
+
+    private func signed(_ event: [UInt8]) -> [UInt8] {
+        eventKey.map { SignedEvent.sign(event, with: $0) } ?? event
     }
 
     /// Publishes every batch, at most `window` messages awaiting their delivery report at once;
@@ -64,7 +71,7 @@ struct KafkaSeeder {
             try await batches.forEach(batchSize: window) { entries in
                 try await withThrowingDiscardingTaskGroup { group in
                     for entry in entries {
-                        let (key, value) = (Array(entry.id.utf8), entry.event)
+                        let (key, value) = (Array(entry.id.utf8), signed(entry.event))
                         group.addTask { _ = try await producer.send(topic: topic, key: key, value: value) }
                     }
                 }

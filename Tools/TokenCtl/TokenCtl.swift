@@ -10,8 +10,8 @@ import TokenKit
 struct TokenCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenctl",
-        abstract: "Generate keys, sign, decode and verify JWS and access tokens (ES256, RS256).",
-        subcommands: [Keygen.self, Sign.self, Decode.self, VerifyJWS.self, Verify.self]
+        abstract: "Generate keys, sign, decode and verify JWS and access tokens (ES256, RS256); create event keys (Ed25519).",
+        subcommands: [Keygen.self, Sign.self, Decode.self, VerifyJWS.self, Verify.self, EventKey.self]
     )
 
     static func main() {

@@ -41,7 +41,8 @@ enum IssuerApplication {
         readiness.require("keys", reason: "keystore not loaded")
         let keys = try await SigningKeys.open(
             store: KeyStore(directory: settings.keystoreDirectory), algorithm: settings.signingAlgorithm,
-            publishLead: settings.keyPublishLead, retention: settings.keyRetention, now: Date().timeIntervalSince1970)
+            publishLead: settings.keyPublishLead, retention: settings.keyRetention, keepRevokedFor: settings.keyAnnouncementTTL,
+            now: Date().timeIntervalSince1970)
         readiness.satisfy("keys")
 
         var redisConfiguration = try RedisConfiguration(url: settings.redisURL)
@@ -56,10 +57,13 @@ enum IssuerApplication {
         let kafkaPublisher = EventPublisher(
             producer: producer, admin: KafkaAdmin(configuration: adminConfiguration, logger: logger),
             topics: [settings.keysTopic, settings.revocationsTopic], logger: logger)
-        let publisher = wrapPublisher(kafkaPublisher)
+        // Every event leaves signed with the event key; the key and the topics never see it unsigned.
+        let publisher = SigningPublisher(
+            inner: wrapPublisher(kafkaPublisher),
+            key: try KeyStore(directory: settings.keystoreDirectory).eventSigningKey())
         let announcer = KeyAnnouncer(
             keys: keys, publisher: publisher, topic: settings.keysTopic, issuer: settings.issuerURL,
-            interval: settings.keyAnnounceInterval, logger: logger)
+            interval: settings.keyAnnounceInterval, validity: settings.keyAnnouncementTTL, logger: logger)
         let rotation = KeyRotationService(keys: keys, announcer: announcer, interval: settings.keyRotationInterval, logger: logger)
         let monitor = DependencyMonitor(readiness: readiness, redis: redis, publisher: kafkaPublisher, logger: logger)
 
@@ -73,7 +77,8 @@ enum IssuerApplication {
                 reuseGrace: settings.refreshReuseGrace),
             limiter: LoginRateLimiter(redis: redis, limit: settings.loginRateLimit, window: settings.loginRateWindow),
             revoker: Revoker(
-                redis: redis, publisher: publisher, topic: settings.revocationsTopic, accessTokenTTL: settings.accessTokenTTL,
+                redis: redis, publisher: publisher, topic: settings.revocationsTopic, issuer: settings.issuerURL,
+                accessTokenTTL: settings.accessTokenTTL,
                 leeway: settings.leeway, deliveryWait: .milliseconds(250)),
             redis: redis, publisher: kafkaPublisher, announcer: announcer, readiness: readiness, users: users, hasher: hasher,
             verifier: verifier)
@@ -85,7 +90,9 @@ enum IssuerApplication {
                 address: .hostname(settings.server.host, port: settings.server.port), serverName: "issuer"),
             // Stopped in reverse order after the server: the rotation and announcer first, then
             // the producer (flushing), the publisher, and Redis last.
-            services: [redis, kafkaPublisher, producer, announcer, rotation, monitor],
+            services: [
+                redis, kafkaPublisher, producer, announcer, rotation, monitor, OutboxDrain(revoker: components.revoker, logger: logger),
+            ],
             logger: logger)
         return (app, components)
     }

@@ -8,10 +8,14 @@ import ServiceKit
 enum IssuerMain {
     static let summary =
         "authenticates users, signs access tokens, rotates signing keys, keeps refresh sessions, announces key and revocation events. "
-        + "Also: issuer user add NAME --role ROLE [--role ROLE…] (password on stdin)."
+        + "Also: issuer user add NAME --role ROLE [--role ROLE…] (password on stdin); issuer keys list | revoke KID."
 
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "keys" {
+            await KeysCommand.main(Array(arguments.dropFirst()))
+            exit(0)
+        }
         if arguments.first == "user" {
             exit(await UserCommand.run(Array(arguments.dropFirst())))
         }

@@ -11,6 +11,8 @@ struct Revoker: Sendable {
     let redis: RedisClient
     let publisher: any EventPublishing
     let topic: String
+    /// `ISSUER_URL`, named in every revocation.
+    let issuer: String
     /// `ACCESS_TOKEN_TTL`: how long any token of a session or subject can still be alive.
     let accessTokenTTL: Duration
     /// `LEEWAY`: verifiers accept a token this long past its `exp`.
@@ -41,27 +43,86 @@ struct Revoker: Sendable {
         Entry(target: .subject(id: subject, issuedBefore: now), expiresAt: now + accessTokenTTL.seconds + leeway.seconds)
     }
 
-    /// Writes every entry to Redis, then publishes all of their events at once: one logout's
-    /// token and session revocations travel in one broker round trip (and usually one batch)
-    /// instead of two in a row (docs/BENCHMARKS.md, revocation-storm).
+    /// Writes every entry to Redis and to the outbox, then publishes all of their events at
+    /// once: one logout's token and session revocations travel in one broker round trip (and
+    /// usually one batch) instead of two in a row (docs/BENCHMARKS.md, revocation-storm). An
+    /// event the broker acknowledged leaves the outbox; one it did not is published again by
+    /// ``drainOutbox(now:)``, by this issuer or the next one (docs/REDIS-KEYS.md "Outbox").
     /// - Throws: `RedisError`; nothing is published then.
     func revoke(_ entries: [Entry], now: Double) async throws {
+        guard !entries.isEmpty else { return }
         let events = entries.map { entry in
-            (entry, RevocationEvent(target: entry.target, expiresAt: entry.expiresAt, revokedAt: now).encoded)
+            OutboxEntry(
+                key: entry.target.value,
+                event: RevocationEvent(target: entry.target, expiresAt: entry.expiresAt, revokedAt: now, issuer: issuer).encoded)
         }
-        // One round trip for all of them (a logout writes two).
-        try await redis.set(
-            events.map { entry, event in
+        // Side by side, so one round trip for all of them (a logout writes two).
+        async let stored: Void = redis.set(
+            zip(entries, events).map { entry, outgoing in
                 let lifetime = Duration.milliseconds(max(1, Int64(((entry.expiresAt - now) * 1000).rounded(.up))))
-                return (RevocationKeys.key(entry.target), RedisArgument(event), lifetime)
+                return (RevocationKeys.key(entry.target), RedisArgument(outgoing.event), lifetime)
             })
-        await withTaskGroup(of: Void.self) { group in
-            for (entry, event) in events {
-                group.addTask {
-                    let delivered = await publisher.publish(topic: topic, key: entry.target.value, value: event, wait: deliveryWait)
-                    counters.count(entry.target, acknowledged: delivered)
-                }
-            }
-        }
+        async let queued = redis.send(
+            RedisCommand("ZADD", [RedisArgument(RevocationKeys.outbox)] + events.flatMap { [RedisArgument(String(now)), $0.member] }))
+        try await stored
+        _ = try await queued
+        let delivered = await publish(events, wait: deliveryWait)
+        for (entry, acknowledged) in zip(entries, delivered) { counters.count(entry.target, acknowledged: acknowledged) }
     }
+
+    /// Publishes what the outbox still holds from before `now - 2 s` (revocations whose
+    /// publication failed, was cut off by a crash, or is still waiting for the broker), and
+    /// forgets entries older than any token; called every second and at start.
+    /// - Returns: how many were published and acknowledged.
+    /// - Throws: `RedisError`.
+    @discardableResult
+    func drainOutbox(now: Double) async throws -> Int {
+        let forgotten = now - accessTokenTTL.seconds - leeway.seconds
+        _ = try await redis.send(
+            RedisCommand("ZREMRANGEBYSCORE", [RedisArgument(RevocationKeys.outbox), "-inf", RedisArgument(String(forgotten))]))
+        let reply = try await redis.send(
+            RedisCommand(
+                "ZRANGEBYSCORE", [RedisArgument(RevocationKeys.outbox), "-inf", RedisArgument(String(now - 2)), "LIMIT", "0", "1000"]))
+        let pending = (reply.array ?? []).compactMap { $0.bytes.flatMap(OutboxEntry.init(member:)) }
+        guard !pending.isEmpty else { return 0 }
+        return await publish(pending, wait: .seconds(5)).count { $0 }
+    }
+
+    /// Publishes `events` side by side and removes the acknowledged ones from the outbox.
+    /// - Returns: whether each was acknowledged within `wait`.
+    private func publish(_ events: [OutboxEntry], wait: Duration) async -> [Bool] {
+        let delivered = await withTaskGroup(of: (Int, Bool).self) { group in
+            for (index, outgoing) in events.enumerated() {
+                group.addTask { (index, await publisher.publish(topic: topic, key: outgoing.key, value: outgoing.event, wait: wait)) }
+            }
+            var delivered = [Bool](repeating: false, count: events.count)
+            for await (index, acknowledged) in group { delivered[index] = acknowledged }
+            return delivered
+        }
+        let done = zip(events, delivered).filter(\.1).map(\.0.member)
+        if !done.isEmpty {
+            _ = try? await redis.send(RedisCommand("ZREM", [RedisArgument(RevocationKeys.outbox)] + done))
+        }
+        return delivered
+    }
+}
+
+/// One revocation waiting in the outbox: its message key and event, kept in Redis as one
+/// member (`key`, a newline, the event's JSON, which has no raw newline).
+struct OutboxEntry: Sendable {
+    let key: String
+    let event: [UInt8]
+
+    init(key: String, event: [UInt8]) {
+        self.key = key
+        self.event = event
+    }
+
+    init?(member: [UInt8]) {
+        guard let newline = member.firstIndex(of: 0x0A) else { return nil }
+        key = String(decoding: member[..<newline], as: UTF8.self)
+        event = Array(member[(newline + 1)...])
+    }
+
+    var member: RedisArgument { RedisArgument(Array(key.utf8) + [0x0A] + event) }
 }

@@ -41,6 +41,8 @@ struct IssuerSettings: Sendable {
     var keyPublishLead: Duration
     /// Time between re-announcements of the whole key set. Default: 30 s.
     var keyAnnounceInterval: Duration
+    /// How long consumers may act on one key announcement (its `validUntil`). Default: 1 h.
+    var keyAnnouncementTTL: Duration
     /// Idle lifetime of a refresh token. Default: 7 days.
     var refreshTokenTTL: Duration
     /// Absolute lifetime of a refresh session. Default: 30 days.
@@ -81,6 +83,9 @@ extension IssuerSettings {
     static let keyAnnounceInterval = Setting(
         "key-announce-interval", env: "KEY_ANNOUNCE_INTERVAL", default: "30s",
         help: "Time between re-announcements of every live key on the keys topic.")
+    static let keyAnnouncementTTL = Setting(
+        "key-announcement-ttl", env: "KEY_ANNOUNCEMENT_TTL", default: "1h",
+        help: "How long verifiers act on one key announcement; re-announcements renew it, and a replay older than this is ignored.")
     static let refreshTokenTTL = Setting(
         "refresh-token-ttl", env: "REFRESH_TOKEN_TTL", default: "7d", help: "Idle lifetime of a refresh token.")
     static let sessionMaxAge = Setting(
@@ -107,6 +112,7 @@ extension IssuerSettings {
         SharedSettings.kafkaBrokers, kafkaLinger, SharedSettings.redisURL, SharedSettings.issuerURL, SharedSettings.audience,
         SharedSettings.leeway, SharedSettings.keysTopic, SharedSettings.revocationsTopic, SharedSettings.accessTokenTTL,
         jwksURL, userDatabase, keystoreDirectory, signingAlgorithm, keyRotationInterval, keyPublishLead, keyAnnounceInterval,
+        keyAnnouncementTTL,
         refreshTokenTTL, sessionMaxAge, refreshReuseGrace, allowedOrigins, bcryptCost, loginRateLimit, loginRateWindow,
         trustedProxies,
     ]
@@ -134,6 +140,10 @@ extension IssuerSettings {
         keyRotationInterval = try settings.duration(Self.keyRotationInterval, in: .seconds(1) ... .seconds(365 * 86_400))
         keyPublishLead = try settings.duration(Self.keyPublishLead, in: .zero ... .seconds(86_400))
         keyAnnounceInterval = try settings.duration(Self.keyAnnounceInterval, in: .milliseconds(100) ... .seconds(86_400))
+        keyAnnouncementTTL = try settings.duration(Self.keyAnnouncementTTL, in: .seconds(1) ... .seconds(86_400))
+        guard keyAnnouncementTTL > keyAnnounceInterval * 2 else {
+            throw SettingError("--key-announcement-ttl (KEY_ANNOUNCEMENT_TTL) must be more than twice KEY_ANNOUNCE_INTERVAL")
+        }
         refreshTokenTTL = try settings.duration(Self.refreshTokenTTL, in: .seconds(1) ... .seconds(365 * 86_400))
         sessionMaxAge = try settings.duration(Self.sessionMaxAge, in: .seconds(1) ... .seconds(3650 * 86_400))
         refreshReuseGrace = try settings.duration(Self.refreshReuseGrace, in: .milliseconds(1) ... .seconds(300))

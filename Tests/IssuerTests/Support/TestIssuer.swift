@@ -1,3 +1,4 @@
+import AuthEvents
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -74,6 +75,14 @@ struct TestIssuer {
     let components: IssuerComponents
     let recorder: RecordingPublisher
     let client: any TestClientProtocol
+
+    /// The issuer's public event key, as a consumer pins it.
+    var eventKeys: PinnedEventKeys {
+        get throws { try PinnedEventKeys([KeyStore(directory: components.settings.keystoreDirectory).eventSigningKey().publicKey]) }
+    }
+
+    /// The JSON of an event the issuer published, once its signature is checked.
+    func opened(_ message: [UInt8]) throws -> [UInt8] { try SignedEvent.open(message, keys: eventKeys) }
 }
 
 /// Builds an issuer against the test Redis and broker, with `users` (password, roles), runs
