@@ -5,8 +5,10 @@ import PackageDescription
 ///
 /// A package of its own so that the normal `swift build` and `swift test` of the root package
 /// never see it. It is built only by `Fuzz/run` (or `make fuzz`), which passes
-/// `-sanitize=fuzzer,address`, `-parse-as-library` (libFuzzer brings `main`) and
-/// `-enable-testing` (the compact JWS parts and the JSON scanner are internal to TokenKit).
+/// `-sanitize=fuzzer,address`, `-enable-testing` (the compact JWS parts and the JSON scanner
+/// are internal to TokenKit) and `-use-ld=lld` (gold crashes on these links). Each target's
+/// `main` hands its test function to libFuzzer's driver (Sources/CFuzzer): SwiftPM links an
+/// executable's `main` to the target's own entry point, so libFuzzer's `main` cannot be used.
 let strict: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),

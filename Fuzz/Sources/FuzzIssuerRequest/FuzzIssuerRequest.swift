@@ -50,7 +50,11 @@ func checkRefreshToken(_ text: String) {
     require(token.text == text && text.utf8.count == 43 && token.bytes.count == 32, "refresh token of the wrong shape")
     require(Base64URL.encode(token.bytes) == text, "refresh token is not strict base64url")
     let digest = token.digest
-    require(digest.utf8.count == 64 && digest.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }, "digest is not lower-case hex")
+    require(
+        digest.utf8.count == 64
+            && digest.utf8.allSatisfy {
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
+            }, "digest is not lower-case hex")
 }
 
 /// The body rules of RequestReading (the issuer's executable): a strict JSON object of at most

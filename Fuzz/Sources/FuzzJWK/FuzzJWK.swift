@@ -1,4 +1,5 @@
 import FuzzSupport
+
 @testable import TokenKit
 
 /// The JWK and JWKS readers: JWK.verificationKey, JWK.signingKey and KeySet(jwks:).

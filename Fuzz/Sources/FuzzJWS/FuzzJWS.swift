@@ -1,4 +1,5 @@
 import FuzzSupport
+
 @testable import TokenKit
 
 /// The compact JWS parse (CompactJWS, JOSEHeader, Base64URL) and the signature layer
@@ -17,10 +18,11 @@ enum FuzzJWS {
 func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let input = bytes(data, size)
     checkBase64URL(input)
-    let parsed: Bool = (try? CompactJWS.withParts(of: input) { parts in
-        checkParts(parts, input)
-        return true
-    }) ?? false
+    let parsed: Bool =
+        (try? CompactJWS.withParts(of: input) { parts in
+            checkParts(parts, input)
+            return true
+        }) ?? false
     if let token = exactString(input), let payload = try? JSONWireVerify.verify(token) {
         require(parsed, "a token whose signature verifies did not parse")
         require(reencodes(input), "a verified token does not re-encode to its bytes")

@@ -1,5 +1,5 @@
-import Foundation
 import CFuzzer
+import Foundation
 
 /// Runs libFuzzer with `target` as the function under test, then exits with its status.
 ///
@@ -13,11 +13,12 @@ public func runFuzzer(warmUp: () -> Void = {}, _ target: @convention(c) (UnsafeP
     warmUp()
     var argc = CommandLine.argc
     var argv = CommandLine.unsafeArgv
-    exit(withUnsafeMutablePointer(to: &argv) { pointer in
-        pointer.withMemoryRebound(to: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?.self, capacity: 1) {
-            LLVMFuzzerRunDriver(&argc, $0, target)
-        }
-    })
+    exit(
+        withUnsafeMutablePointer(to: &argv) { pointer in
+            pointer.withMemoryRebound(to: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?.self, capacity: 1) {
+                LLVMFuzzerRunDriver(&argc, $0, target)
+            }
+        })
 }
 
 /// The input as a buffer (empty for a null pointer).

@@ -5,7 +5,8 @@ import TokenKit
 /// that the seed tokens of Fuzz/corpus (made by Fuzz/make-corpus) verify.
 public enum FuzzWorld {
     /// The JWKS of the ES256 key `fuzz-es256` and the RS256 key `fuzz-rs256`.
-    public static let jwks = #"{"keys":[{"kty":"EC","crv":"P-256","kid":"fuzz-es256","alg":"ES256","use":"sig","x":"KoF0x5WtmBxmBklOmQ7ZfBZPRJEZ3Hk5zEzL-docavY","y":"i8M8oPM6WA6qXQmu3GdP7x7DOQs0IvEjNqvqLcagvJY"},{"kty":"RSA","kid":"fuzz-rs256","alg":"RS256","use":"sig","n":"yQy-MnAzOSa-vpau4VIcseswQFUAIQ-0sZYtZAexjg0ZDpBCTL8jScWoRX35Kq8fqkhY3jdg_jqgA99Vdc6AKXZObrQp86O4cRmIDceLmvTdXE1rsXxmHQXMk3W-vTFLoEokn4E97mkWsS2JGTI5_LDxDvDaP1lEt7M5xro7TxMZl0520Aq0dX5dYbLggRmvSfh9Gvi7kIsCooMhvqjQDdfGiAy_ZY-Yo5C7z8ci2-inE51BMGmS4d2HvxBRO7uG3U_PEKCK2YPziFYnHgLHLMzYFJHgXMYbRV7DCCrV1ubUFpe23P_eHnr9CbdxscfYPB8K3e4Rsz5ghFLnHwE2zQ","e":"AQAB"}]}"#
+    public static let jwks =
+        #"{"keys":[{"kty":"EC","crv":"P-256","kid":"fuzz-es256","alg":"ES256","use":"sig","x":"KoF0x5WtmBxmBklOmQ7ZfBZPRJEZ3Hk5zEzL-docavY","y":"i8M8oPM6WA6qXQmu3GdP7x7DOQs0IvEjNqvqLcagvJY"},{"kty":"RSA","kid":"fuzz-rs256","alg":"RS256","use":"sig","n":"yQy-MnAzOSa-vpau4VIcseswQFUAIQ-0sZYtZAexjg0ZDpBCTL8jScWoRX35Kq8fqkhY3jdg_jqgA99Vdc6AKXZObrQp86O4cRmIDceLmvTdXE1rsXxmHQXMk3W-vTFLoEokn4E97mkWsS2JGTI5_LDxDvDaP1lEt7M5xro7TxMZl0520Aq0dX5dYbLggRmvSfh9Gvi7kIsCooMhvqjQDdfGiAy_ZY-Yo5C7z8ci2-inE51BMGmS4d2HvxBRO7uG3U_PEKCK2YPziFYnHgLHLMzYFJHgXMYbRV7DCCrV1ubUFpe23P_eHnr9CbdxscfYPB8K3e4Rsz5ghFLnHwE2zQ","e":"AQAB"}]}"#
 
     /// The key set read from ``jwks``.
     public static let keys: KeySet = {

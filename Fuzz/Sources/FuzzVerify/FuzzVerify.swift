@@ -1,4 +1,5 @@
 import FuzzSupport
+
 @testable import TokenKit
 
 /// The whole access-token verification (AccessTokenVerifier) with the fuzz key set, policy
@@ -27,7 +28,8 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let second = Result { try cached.verify(token, now: now) }
     require(same(plain, first) && same(first, second), "cached and uncached verdicts differ")
     if case .success(let claims) = plain {
-        require(exactString(input) != nil && token.utf8.count <= CompactJWS.maximumSize, "accepted token is not valid UTF-8 of at most 8 KiB")
+        require(
+            exactString(input) != nil && token.utf8.count <= CompactJWS.maximumSize, "accepted token is not valid UTF-8 of at most 8 KiB")
         require(reencodes(input), "a verified token does not re-encode to exactly its bytes")
         checkPolicy(claims, now: now)
     }
