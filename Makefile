@@ -10,7 +10,7 @@ export PKG_CONFIG_PATH := $(TOKEN_INFRA_CACHE)/pkgconfig$(if $(PKG_CONFIG_PATH),
 
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: bootstrap build release test test-web bench loadtest soak format lint clean up down status logs
+.PHONY: bootstrap build release test test-web bench loadtest soak fuzz format lint clean up down status logs
 
 bootstrap:
 	@infra/dev/bootstrap
@@ -79,6 +79,13 @@ loadtest: bootstrap
 SOAK_FLAGS ?=
 soak: bootstrap
 	infra/loadtest/soak $(SOAK_FLAGS)
+
+## The fuzz targets (Fuzz/, docs/FUZZING.md): builds them with libFuzzer and AddressSanitizer,
+## then runs each from its corpus for FUZZ_SECONDS (default 30); a crash fails and prints the
+## input. Long runs: `Fuzz/run long SECONDS`, figures with `Fuzz/run stats`.
+FUZZ_SECONDS ?= 30
+fuzz: bootstrap
+	Fuzz/run ci $(FUZZ_SECONDS)
 
 ## Builds everything, tests included; Package.swift treats every warning in our targets as
 ## an error, so this fails on any warning. Also checks the formatting.

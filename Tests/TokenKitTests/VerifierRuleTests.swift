@@ -108,6 +108,17 @@ import Testing
         #expect(F.refusal(F.token(header: F.header(), payload: stringAudience)) == .wrongAudience)
     }
 
+    /// RFC 7519 §2: no canonicalisation. U+212A KELVIN SIGN is canonically equivalent to `K`
+    /// and U+037E GREEK QUESTION MARK to `;`, so `String`'s `==` called them equal.
+    @Test func comparesIssuerAndAudienceByteForByte() throws {
+        let policy = try ValidationPolicy(issuer: "https://issuer.test/K", audience: "api;K")
+        let verifier = AccessTokenVerifier(policy: policy, keys: KeyDirectory(try KeySet([F.es256.verificationKey])))
+        let signer = AccessTokenSigner(key: F.es256)
+        #expect(F.refusal(try signer.sign(F.claims(aud: ["api;K"], iss: "https://issuer.test/K")), by: verifier) == nil)
+        #expect(F.refusal(try signer.sign(F.claims(aud: ["api;K"], iss: "https://issuer.test/\u{212A}")), by: verifier) == .wrongIssuer)
+        #expect(F.refusal(try signer.sign(F.claims(aud: ["api\u{037E}K"], iss: "https://issuer.test/K")), by: verifier) == .wrongAudience)
+    }
+
     @Test func appliesExpiryNotBeforeAndIssuedAtWithLeeway() throws {
         let signer = AccessTokenSigner(key: F.es256)
         #expect(F.refusal(try signer.sign(F.claims(exp: F.now - 31))) == .expired)

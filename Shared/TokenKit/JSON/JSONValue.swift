@@ -66,9 +66,10 @@ public struct JSONObject: Sendable, Equatable {
     /// Creates an object from members; the caller keeps names unique.
     public init(_ members: [Member] = []) { self.members = members }
 
-    /// The value of the member with this name.
+    /// The value of the member with this name, compared byte for byte like the duplicate check
+    /// (`String`'s `==` would find a canonically equivalent but different name).
     public subscript(name: String) -> JSONValue? {
-        members.first { $0.name == name }?.value
+        members.first { $0.name.utf8.elementsEqual(name.utf8) }?.value
     }
 
     /// The member names, in document order.

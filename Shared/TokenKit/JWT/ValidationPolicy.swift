@@ -52,10 +52,15 @@ public struct ValidationPolicy: Sendable {
         return true
     }
 
-    /// Checks issuer, audience and times.
+    /// Checks issuer, audience and times. `iss` and `aud` compare byte for byte: StringOrURI
+    /// values are compared "with no transformations or canonicalizations applied" (RFC 7519
+    /// §2), while `String`'s `==` treats canonically equivalent strings as equal (U+212A KELVIN
+    /// SIGN equals `K`).
     func checkClaims(_ claims: AccessTokenClaims, now: Double) throws {
-        guard claims.issuer == issuer else { throw TokenError(.wrongIssuer, "iss is not the configured issuer") }
-        guard claims.audience.contains(audience) else { throw TokenError(.wrongAudience, "aud does not contain the configured audience") }
+        guard claims.issuer.utf8.elementsEqual(issuer.utf8) else { throw TokenError(.wrongIssuer, "iss is not the configured issuer") }
+        guard claims.audience.contains(where: { $0.utf8.elementsEqual(audience.utf8) }) else {
+            throw TokenError(.wrongAudience, "aud does not contain the configured audience")
+        }
         try checkTimes(claims, now: now)
     }
 

@@ -1,0 +1,1 @@
+../../../../Services/Issuer/Sessions/RefreshToken.swift

@@ -1,0 +1,1 @@
+../../../../Services/Issuer/Sessions/SHA256+Hex.swift

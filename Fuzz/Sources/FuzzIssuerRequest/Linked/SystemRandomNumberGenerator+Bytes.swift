@@ -1,0 +1,1 @@
+../../../../Services/Issuer/Sessions/SystemRandomNumberGenerator+Bytes.swift
