@@ -115,7 +115,8 @@ let package = Package(
         .testTarget(
             name: "ServiceKitTests",
             dependencies: [
-                "ServiceKit", "TestSupport", "TokenKit", "AuthEvents", .product(name: "Logging", package: "swift-log"),
+                "ServiceKit", "TestSupport", "TokenKit", "AuthEvents", "Kafka", "Redis",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/ServiceKitTests",
@@ -143,14 +144,14 @@ let package = Package(
             path: "Tests/JWKSTests",
             swiftSettings: strict
         ),
-        // System hiredis (libhiredis-dev, 0.14.1): its blocking calls run on one event-loop thread
-        // per connection so they never occupy Swift's cooperative pool (docs/REDIS.md). No
-        // pkgConfig: hiredis.pc adds -D_FILE_OFFSET_BITS=64, which SwiftPM refuses with a
-        // warning; the header lives in the default include path and the module map links it.
+        // hiredis >= 1.0 with hiredis_ssl, static, from infra/dev/bootstrap: its own pkg-config
+        // name, so Debian's hiredis.pc (0.14, no TLS, and a -D_FILE_OFFSET_BITS=64 that SwiftPM
+        // refuses) is never used. Its blocking calls run on one event-loop thread per connection
+        // so they never occupy Swift's cooperative pool (docs/REDIS.md).
         .systemLibrary(
             name: "CHiredis",
             path: "Shared/CHiredis",
-            providers: [.apt(["libhiredis-dev"])]
+            pkgConfig: "hiredis-static"
         ),
         .target(
             name: "Redis",
