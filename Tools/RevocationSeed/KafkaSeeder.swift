@@ -19,7 +19,9 @@ struct KafkaSeeder {
     /// Creates the revocation topic, and the key topic when `keys`; existing ones are kept.
     /// - Throws: `KafkaError`.
     func createTopics(keys: Bool) async throws {
-        let admin = KafkaAdmin(configuration: KafkaAdminConfiguration(bootstrapServers: servers), logger: logger)
+        var adminConfiguration = KafkaAdminConfiguration(bootstrapServers: servers)
+        adminConfiguration.security = try environmentSecurity()
+        let admin = KafkaAdmin(configuration: adminConfiguration, logger: logger)
         try await admin.createTopics([KafkaTopicSpec(name: topic)] + (keys ? [KafkaTopicSpec(name: keysTopic)] : []))
     }
 
@@ -32,7 +34,9 @@ struct KafkaSeeder {
         let event = KeyEvent(
             key: key.verificationKey, timeline: KeyTimeline(kid: key.kid, publishedAt: now, activatesAt: now), issuer: issuer,
             announcedAt: now)
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: servers), logger: logger)
+        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: servers)
+        producerConfiguration.security = try environmentSecurity()
+        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         do {
             _ = try await producer.send(topic: keysTopic, key: Array(key.kid.utf8), value: AuthEvent.key(event).encoded)
         } catch {
@@ -49,6 +53,7 @@ struct KafkaSeeder {
     func publish(_ batches: SeedBatches) async throws -> Duration {
         var configuration = KafkaProducerConfiguration(bootstrapServers: servers, clientID: "revocation-seed")
         configuration.linger = linger
+        configuration.security = try environmentSecurity()
         configuration.messageTimeout = .seconds(120)
         configuration.flushTimeout = .seconds(60)
         configuration.additionalProperties = [
@@ -77,4 +82,9 @@ struct KafkaSeeder {
         await producer.shutdown()
         return elapsed
     }
+}
+
+/// Kafka's TLS and SASL settings from the same variables the services read (`KAFKA_SECURITY_PROTOCOL`, …).
+private func environmentSecurity() throws -> KafkaSecurity {
+    try KafkaSecurity(environment: ProcessInfo.processInfo.environment)
 }
