@@ -112,6 +112,8 @@ struct ResourceIntegrationTests {
 struct IntegrationEnvironment {
     let brokers: [String]
     let redisURL: String
+    /// The resources' read-only ACL user (falls back to `redisURL` outside test-env's ACLs).
+    let resourceRedisURL: String
 
     static var isAvailable: Bool { IntegrationEnvironment() != nil }
 
@@ -120,5 +122,6 @@ struct IntegrationEnvironment {
         guard let brokers = environment["TEST_KAFKA_BROKERS"], let redisURL = environment["TEST_REDIS_URL"] else { return nil }
         self.brokers = brokers.split(separator: ",").map(String.init)
         self.redisURL = redisURL
+        self.resourceRedisURL = environment["TEST_REDIS_RESOURCE_URL"] ?? redisURL
     }
 }

@@ -14,6 +14,7 @@ import TokenKit
 /// Where the real Redis and broker of `infra/dev/test-env` are.
 enum TestEnvironment {
     static let redisURL = ProcessInfo.processInfo.environment["TEST_REDIS_URL"]
+    static let issuerRedisURL = ProcessInfo.processInfo.environment["TEST_REDIS_ISSUER_URL"]
     static let kafkaBrokers = ProcessInfo.processInfo.environment["TEST_KAFKA_BROKERS"]
     static let servicesScript = ProcessInfo.processInfo.environment["TEST_SERVICES_SCRIPT"]
     /// Tests against the real services run only under `infra/dev/test-env`.
@@ -92,7 +93,8 @@ func withIssuer<T: Sendable>(
 ) async throws -> T {
     try await withTemporaryDirectory { folder in
         var environment = [
-            "REDIS_URL": TestEnvironment.redisURL ?? "redis://127.0.0.1:16379",
+            // The issuer logs in as its own ACL user, as in the dev cluster (infra/dev/test-env).
+            "REDIS_URL": TestEnvironment.issuerRedisURL ?? TestEnvironment.redisURL ?? "redis://127.0.0.1:16379",
             "KAFKA_BROKERS": TestEnvironment.kafkaBrokers ?? "127.0.0.1:19092",
             "KEYSTORE_DIR": keystore ?? folder + "/keys",
             "USER_DB": folder + "/users.sqlite",
