@@ -45,10 +45,11 @@ let package = Package(
         // System OpenSSL (libssl-dev): RSA and P-256 signing run about 2x faster there than in
         // swift-crypto; verification stays on swift-crypto (docs/ARCHITECTURE.md).
         .systemLibrary(name: "COpenSSL", path: "Shared/COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        // hiredis: its blocking calls run on one event-loop thread per connection so they never
-        // occupy Swift's cooperative pool (docs/REDIS.md). No pkgConfig: hiredis.pc adds
-        // -D_FILE_OFFSET_BITS=64, which SwiftPM refuses; the module map links it.
-        .systemLibrary(name: "CHiredis", path: "Shared/CHiredis", providers: [.apt(["libhiredis-dev"])]),
+        // hiredis >= 1.0 with hiredis_ssl, static, from infra/dev/bootstrap: its own pkg-config
+        // name, so Debian's hiredis.pc (0.14, no TLS, and a -D_FILE_OFFSET_BITS=64 that SwiftPM
+        // refuses) is never used. Its blocking calls run on one event-loop thread per connection
+        // so they never occupy Swift's cooperative pool (docs/REDIS.md).
+        .systemLibrary(name: "CHiredis", path: "Shared/CHiredis", pkgConfig: "hiredis-static"),
         // librdkafka >= 2.2.0 (the dev broker needs it): infra/dev/bootstrap builds 2.8.0 as a
         // static library and puts its rdkafka.pc first on PKG_CONFIG_PATH (docs/KAFKA.md).
         .systemLibrary(name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka"),
@@ -103,11 +104,12 @@ let package = Package(
             path: "Shared/Kafka",
             swiftSettings: strict
         ),
-        // HTTP and service plumbing: settings, server bootstrap, logging, errors, readiness.
+        // HTTP and service plumbing: settings (Kafka's and Redis's transport settings too),
+        // server bootstrap, logging, errors, readiness.
         .target(
             name: "ServiceKit",
             dependencies: [
-                "TokenKit",
+                "Kafka", "Redis", "TokenKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -269,7 +271,7 @@ let package = Package(
         .testTarget(
             name: "ServiceKitTests",
             dependencies: [
-                "ServiceKit", "TestSupport", "TokenKit",
+                "Kafka", "Redis", "ServiceKit", "TestSupport", "TokenKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -22,8 +22,9 @@ func buildApplication(_ bootstrap: ServiceBootstrap) throws -> some ApplicationP
     let brokers = settings.list(SharedSettings.kafkaBrokers)
     guard !brokers.isEmpty else { throw Settings.Invalid("--kafka-brokers (KAFKA_BROKERS) must name at least one broker") }
     let maxAge = try settings.duration(JWKSSettings.maxAge, in: .zero ... .seconds(3600))
-    let source = KafkaBroadcastSource(
-        configuration: KafkaConsumerConfiguration(bootstrapServers: brokers, clientID: "jwks"), logger: logger)
+    var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: brokers, clientID: "jwks")
+    consumerConfiguration.security = try settings.kafkaSecurity()
+    let source = KafkaBroadcastSource(configuration: consumerConfiguration, logger: logger)
     let readiness = Readiness()
     let catalog = KeyCatalog(
         issuer: try settings.string(SharedSettings.issuerURL),

@@ -11,5 +11,5 @@ enum JWKSSettings {
     static let declared: [Setting] = [
         SharedSettings.kafkaBrokers, SharedSettings.keysTopic, SharedSettings.eventKeys, SharedSettings.issuerURL, SharedSettings.leeway,
         maxAge,
-    ]
+    ] + TransportSettings.kafka
 }

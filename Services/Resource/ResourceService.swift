@@ -39,14 +39,15 @@ func buildApplication(_ bootstrap: ServiceBootstrap) throws -> some ApplicationP
     }
     let redis: RedisClient
     do {
-        redis = try RedisClient(configuration: RedisConfiguration(url: settings.string(SharedSettings.redisURL)))
+        redis = try RedisClient(configuration: settings.redisConfiguration())
     } catch let error as RedisError {
         throw Settings.Invalid("--redis-url (REDIS_URL): \(error.reason)")
     }
     let brokers = settings.list(SharedSettings.kafkaBrokers)
     guard !brokers.isEmpty else { throw Settings.Invalid("--kafka-brokers (KAFKA_BROKERS) must name at least one broker") }
-    let source = KafkaBroadcastSource(
-        configuration: KafkaConsumerConfiguration(bootstrapServers: brokers, clientID: "resource"), logger: logger)
+    var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: brokers, clientID: "resource")
+    consumerConfiguration.security = try settings.kafkaSecurity()
+    let source = KafkaBroadcastSource(configuration: consumerConfiguration, logger: logger)
 
     let readiness = Readiness()
     let catalog = KeyCatalog(issuer: issuer, leeway: leeway)

@@ -24,6 +24,9 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// stops fetching.
     /// Default: 10,000.
     public var maxBufferedEvents: Int
+    /// TLS and SASL (`security.protocol` and friends).
+    /// Default: plaintext, no authentication.
+    public var security: KafkaSecurity
     /// More librdkafka properties, applied after the ones above (for example TLS settings).
     /// Default: none.
     public var additionalProperties: [String: String]
@@ -35,11 +38,13 @@ public struct KafkaConsumerConfiguration: Sendable {
         fetchWaitMax = .milliseconds(10)
         reconnectInterval = .milliseconds(250)
         maxBufferedEvents = 10_000
+        security = KafkaSecurity()
         additionalProperties = [:]
     }
 
     var connectionProperties: [String: String] {
         ["bootstrap.servers": bootstrapServers.joined(separator: ","), "client.id": clientID]
+            .merging(security.properties) { _, secure in secure }
             .merging(additionalProperties) { _, extra in extra }
     }
 

@@ -58,7 +58,7 @@ struct LiveServicesTests {
         let resource = try launch(
             "resource",
             environment: common.merging([
-                "PORT": "\(resourcePort)", "REDIS_URL": try TestEnvironment.redisURL(), "REVOCATIONS_TOPIC": revocationsTopic,
+                "PORT": "\(resourcePort)", "REDIS_URL": try TestEnvironment.resourceRedisURL(), "REVOCATIONS_TOPIC": revocationsTopic,
                 "ISSUER_URL": Self.issuer, "AUDIENCE": "api",
                 "JWKS_URL": "http://127.0.0.1:\(jwksPort)/.well-known/jwks.json",
             ]) { $1 })

@@ -22,7 +22,9 @@ struct KafkaSeeder {
     /// Creates the revocation topic, and the key topic when `keys`; existing ones are kept.
     /// - Throws: `KafkaError`.
     func createTopics(keys: Bool) async throws {
-        let admin = KafkaAdmin(configuration: KafkaAdminConfiguration(bootstrapServers: servers), logger: logger)
+        var adminConfiguration = KafkaAdminConfiguration(bootstrapServers: servers)
+        adminConfiguration.security = try environmentSecurity()
+        let admin = KafkaAdmin(configuration: adminConfiguration, logger: logger)
         try await admin.createTopics([KafkaTopicSpec(name: topic)] + (keys ? [KafkaTopicSpec(name: keysTopic)] : []))
     }
 
@@ -35,7 +37,9 @@ struct KafkaSeeder {
         let event = KeyEvent(
             key: key.verificationKey, timeline: KeyTimeline(kid: key.kid, publishedAt: now, activatesAt: now), issuer: issuer,
             announcedAt: now, validUntil: now + 86_400)
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: servers), logger: logger)
+        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: servers)
+        producerConfiguration.security = try environmentSecurity()
+        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         do {
             _ = try await producer.send(topic: keysTopic, key: Array(key.kid.utf8), value: signed(event.encoded))
         } catch {
@@ -56,6 +60,7 @@ struct KafkaSeeder {
     func publish(_ batches: SeedBatches) async throws -> Duration {
         var configuration = KafkaProducerConfiguration(bootstrapServers: servers, clientID: "revocation-seed")
         configuration.linger = linger
+        configuration.security = try environmentSecurity()
         configuration.messageTimeout = .seconds(120)
         configuration.flushTimeout = .seconds(60)
         configuration.additionalProperties = [
@@ -84,4 +89,9 @@ struct KafkaSeeder {
         await producer.shutdown()
         return elapsed
     }
+}
+
+/// Kafka's TLS and SASL settings from the same variables the services read (`KAFKA_SECURITY_PROTOCOL`, …).
+private func environmentSecurity() throws -> KafkaSecurity {
+    try KafkaSecurity(environment: ProcessInfo.processInfo.environment)
 }

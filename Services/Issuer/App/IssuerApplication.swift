@@ -45,15 +45,17 @@ enum IssuerApplication {
             now: Date().timeIntervalSince1970)
         readiness.satisfy("keys")
 
-        var redisConfiguration = try RedisConfiguration(url: settings.redisURL)
+        var redisConfiguration = settings.redis
         redisConfiguration.commandTimeout = RedisCall.commandTimeout
         let redis = try RedisClient(configuration: redisConfiguration)
         var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: settings.kafkaBrokers, clientID: "issuer")
         producerConfiguration.messageTimeout = .seconds(10)
         producerConfiguration.linger = settings.kafkaLinger
+        producerConfiguration.security = settings.kafkaSecurity
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         var adminConfiguration = KafkaAdminConfiguration(bootstrapServers: settings.kafkaBrokers, clientID: "issuer-admin")
         adminConfiguration.operationTimeout = .seconds(5)
+        adminConfiguration.security = settings.kafkaSecurity
         let kafkaPublisher = EventPublisher(
             producer: producer, admin: KafkaAdmin(configuration: adminConfiguration, logger: logger),
             topics: [settings.keysTopic, settings.revocationsTopic], logger: logger)

@@ -1,3 +1,5 @@
+import Kafka
+import Redis
 import ServiceKit
 import TokenKit
 
@@ -15,6 +17,10 @@ struct IssuerSettings: Sendable {
     var kafkaLinger: Duration
     /// Redis URL. Default: `redis://127.0.0.1:6379`.
     var redisURL: String
+    /// Redis from `REDIS_URL` with its password file and TLS files (TransportSettings).
+    var redis: RedisConfiguration
+    /// Kafka's TLS and SASL (TransportSettings). Default: plaintext.
+    var kafkaSecurity: KafkaSecurity
     /// The `iss` of every token. Default: `http://127.0.0.1:8080`.
     var issuerURL: String
     /// The `aud` of every token. Default: `api`.
@@ -108,7 +114,8 @@ extension IssuerSettings {
         help: "Comma-separated proxy IP addresses whose X-Forwarded-For names the client; empty: X-Forwarded-For is ignored.")
 
     /// The issuer's own settings, after the shared ones.
-    static let declared: [Setting] = [
+    static let declared: [Setting] = own + TransportSettings.kafka + TransportSettings.redis
+    private static let own: [Setting] = [
         SharedSettings.kafkaBrokers, kafkaLinger, SharedSettings.redisURL, SharedSettings.issuerURL, SharedSettings.audience,
         SharedSettings.leeway, SharedSettings.keysTopic, SharedSettings.revocationsTopic, SharedSettings.accessTokenTTL,
         jwksURL, userDatabase, keystoreDirectory, signingAlgorithm, keyRotationInterval, keyPublishLead, keyAnnounceInterval,
@@ -124,6 +131,8 @@ extension IssuerSettings {
         kafkaBrokers = settings.list(SharedSettings.kafkaBrokers)
         kafkaLinger = try settings.duration(Self.kafkaLinger, in: .zero ... .seconds(1))
         redisURL = try settings.string(SharedSettings.redisURL)
+        redis = try settings.redisConfiguration()
+        kafkaSecurity = try settings.kafkaSecurity()
         issuerURL = try settings.string(SharedSettings.issuerURL)
         audience = try settings.string(SharedSettings.audience)
         leeway = try settings.duration(SharedSettings.leeway, in: .zero ... .seconds(60))

@@ -93,7 +93,8 @@ func withIssuer<T: Sendable>(
 ) async throws -> T {
     try await withTemporaryDirectory { folder in
         var environment = [
-            "REDIS_URL": try TestEnvironment.redisURL(),
+            // The issuer logs in as its own ACL user, as in the dev cluster (infra/dev/test-env).
+            "REDIS_URL": try TestEnvironment.issuerRedisURL(),
             "KAFKA_BROKERS": try TestEnvironment.value("TEST_KAFKA_BROKERS"),
             "KEYSTORE_DIR": keystore ?? folder + "/keys",
             "USER_DB": folder + "/users.sqlite",
