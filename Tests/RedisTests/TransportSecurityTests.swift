@@ -1,5 +1,6 @@
 import Foundation
 import Redis
+import TestSupport
 import Testing
 
 /// TLS (`rediss://`) and ACL users against the shared test server, which `infra/dev/test-env`
@@ -9,9 +10,9 @@ import Testing
 struct TransportSecurityTests {
     /// The TLS port with `user`'s password from the plain URL `TEST_REDIS_…_URL`.
     static func tlsConfiguration(_ urlVariable: String, clientCertificate: Bool = true) throws -> RedisConfiguration {
-        var configuration = try RedisConfiguration(url: TestRedis.environment(urlVariable))
-        configuration.port = try #require(Int(TestRedis.environment("TEST_REDIS_TLS_PORT")))
-        let folder = try TestRedis.environment("TEST_REDIS_TLS_DIR")
+        var configuration = try RedisConfiguration(url: TestEnvironment.value(urlVariable))
+        configuration.port = try #require(Int(TestEnvironment.value("TEST_REDIS_TLS_PORT")))
+        let folder = try TestEnvironment.value("TEST_REDIS_TLS_DIR")
         configuration.tls = RedisTLSConfiguration(
             caFile: "\(folder)/ca.crt", certificateFile: clientCertificate ? "\(folder)/client.crt" : nil,
             keyFile: clientCertificate ? "\(folder)/client.key" : nil)
@@ -28,7 +29,7 @@ struct TransportSecurityTests {
                     #expect(try await redis.getString(key) == "over TLS")
                     let info = try await redis.send("CLIENT", "INFO").string ?? ""
                     // Redis lists a TLS connection's local address as its TLS port.
-                    #expect(info.contains(":\(try TestRedis.environment("TEST_REDIS_TLS_PORT"))"))
+                    #expect(info.contains(":\(try TestEnvironment.value("TEST_REDIS_TLS_PORT"))"))
                 }
             }
         }
@@ -76,7 +77,7 @@ struct TransportSecurityTests {
             var configuration =
                 tls
                 ? try Self.tlsConfiguration("TEST_REDIS_RESOURCE_URL")
-                : try RedisConfiguration(url: TestRedis.environment("TEST_REDIS_RESOURCE_URL"))
+                : try RedisConfiguration(url: TestEnvironment.value("TEST_REDIS_RESOURCE_URL"))
             configuration.poolSize = 1
             try await TestRedis.withClient(configuration) { redis in
                 try await redis.ping()
@@ -130,7 +131,7 @@ struct TransportSecurityTests {
     }
 
     @Test func aWrongPasswordIsRefusedWithoutShowingIt() async throws {
-        var configuration = try RedisConfiguration(url: TestRedis.environment("TEST_REDIS_RESOURCE_URL"))
+        var configuration = try RedisConfiguration(url: TestEnvironment.value("TEST_REDIS_RESOURCE_URL"))
         configuration.password = "not-the-password"
         configuration.poolSize = 1
         try await TestRedis.withClient(configuration) { redis in

@@ -26,10 +26,10 @@ public enum TestEnvironment {
 
     /// The shared Redis as the issuer's ACL user (`TEST_REDIS_ISSUER_URL`), as in the dev
     /// cluster; the operator's URL where test-env runs Redis without ACLs.
-    public static func issuerRedisURL() throws -> String { (try? value("TEST_REDIS_ISSUER_URL")) ?? redisURL() }
+    public static func issuerRedisURL() throws -> String { try (try? value("TEST_REDIS_ISSUER_URL")) ?? redisURL() }
 
     /// The shared Redis as the resources' read-only ACL user (`TEST_REDIS_RESOURCE_URL`).
-    public static func resourceRedisURL() throws -> String { (try? value("TEST_REDIS_RESOURCE_URL")) ?? redisURL() }
+    public static func resourceRedisURL() throws -> String { try (try? value("TEST_REDIS_RESOURCE_URL")) ?? redisURL() }
 
     /// The shared broker's bootstrap servers (`TEST_KAFKA_BROKERS`).
     public static func kafkaBrokers() throws -> [String] { try value("TEST_KAFKA_BROKERS").split(separator: ",").map(String.init) }
