@@ -52,10 +52,14 @@ public struct ValidationPolicy: Sendable {
         return true
     }
 
-    /// Checks issuer, audience and times.
+    /// Checks issuer, audience and times. `iss` and `aud` are compared byte for byte (RFC 7519
+    /// StringOrURI comparison): Swift's `String ==` treats canonically equivalent Unicode as
+    /// equal, so `"é"` (U+00E9) would match `"e\u{301}"`, a different issuer.
     func checkClaims(_ claims: AccessTokenClaims, now: Double) throws {
-        guard claims.issuer == issuer else { throw TokenError(.wrongIssuer, "iss is not the configured issuer") }
-        guard claims.audience.contains(audience) else { throw TokenError(.wrongAudience, "aud does not contain the configured audience") }
+        guard claims.issuer.utf8.elementsEqual(issuer.utf8) else { throw TokenError(.wrongIssuer, "iss is not the configured issuer") }
+        guard claims.audience.contains(where: { $0.utf8.elementsEqual(audience.utf8) }) else {
+            throw TokenError(.wrongAudience, "aud does not contain the configured audience")
+        }
         try checkTimes(claims, now: now)
     }
 
