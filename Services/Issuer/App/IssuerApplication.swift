@@ -42,6 +42,7 @@ enum IssuerApplication {
         let keys = try await SigningKeys.open(
             store: KeyStore(directory: settings.keystoreDirectory), algorithm: settings.signingAlgorithm,
             publishLead: settings.keyPublishLead, retention: settings.keyRetention, now: Date().timeIntervalSince1970)
+        let recordKeys = try KeyStore(directory: settings.keystoreDirectory).loadOrCreateRecordKeys(now: Date().timeIntervalSince1970)
         readiness.satisfy("keys")
 
         var redisConfiguration = try RedisConfiguration(url: settings.redisURL)
@@ -63,13 +64,16 @@ enum IssuerApplication {
         let rotation = KeyRotationService(keys: keys, announcer: announcer, interval: settings.keyRotationInterval, logger: logger)
         let monitor = DependencyMonitor(readiness: readiness, redis: redis, publisher: kafkaPublisher, logger: logger)
 
-        let hasher = try await PasswordHasher.make(cost: settings.bcryptCost)
+        // The dummy hash for unknown users costs what the stored hashes cost.
+        let hasher = try await PasswordHasher.make(
+            cost: settings.bcryptCost, dummyCost: try await users.prevailingHashCost() ?? settings.bcryptCost,
+            concurrency: settings.passwordHashConcurrency)
         let policy = try ValidationPolicy(issuer: settings.issuerURL, audience: settings.audience, leeway: settings.leeway.seconds)
         let verifier = AccessTokenVerifier(policy: policy, keys: keys.directory, cacheCapacity: 10_000)
         let components = IssuerComponents(
             settings: settings, keys: keys,
             sessions: SessionStore(
-                redis: redis, idleLifetime: settings.refreshTokenTTL, maximumAge: settings.sessionMaxAge,
+                redis: redis, authenticator: try RecordAuthenticator(ring: recordKeys), idleLifetime: settings.refreshTokenTTL, maximumAge: settings.sessionMaxAge,
                 reuseGrace: settings.refreshReuseGrace),
             limiter: LoginRateLimiter(redis: redis, limit: settings.loginRateLimit, window: settings.loginRateWindow),
             revoker: Revoker(
@@ -112,7 +116,7 @@ enum IssuerApplication {
             minter: TokenMinter(
                 keys: components.keys, issuer: settings.issuerURL, audience: settings.audience, lifetime: settings.accessTokenTTL),
             csrf: CSRFGuard(allowedOrigins: settings.allowedOrigins), verifier: components.verifier,
-            trustedProxies: settings.trustedProxies
+            trustedProxies: settings.trustedProxies, cookie: settings.refreshCookie
         ).addRoutes(
             to: router.group("auth").add(
                 middleware: AllowedOriginsCORS(allowedOrigins: settings.allowedOrigins, methods: [.post], allowCredentials: true)),

@@ -50,27 +50,53 @@ struct Revoker: Sendable {
         Entry(target: .subject(id: subject, issuedBefore: now), expiresAt: now + accessTokenTTL.seconds + leeway.seconds)
     }
 
+    /// A revocation ready to be written: its Redis key, the event's bytes (the value in Redis and
+    /// on the topic alike) and the entry's lifetime from now.
+    struct Prepared: Sendable {
+        let entry: Entry
+        let key: String
+        let event: [UInt8]
+        let lifetime: Duration
+    }
+
+    /// Encodes entries once, for Redis and the topic.
+    func prepare(_ entries: [Entry], now: Double) -> [Prepared] {
+        entries.map { entry in
+            Prepared(
+                entry: entry, key: Self.key(entry.target),
+                event: AuthEvent.revocation(RevocationEvent(target: entry.target, expiresAt: entry.expiresAt, revokedAt: now)).encoded,
+                lifetime: .milliseconds(max(1, Int64(((entry.expiresAt - now) * 1000).rounded(.up)))))
+        }
+    }
+
     /// Writes every entry to Redis, then publishes all of their events at once: one logout's
     /// token and session revocations travel in one broker round trip (and usually one batch)
     /// instead of two in a row (docs/BENCHMARKS.md, revocation-storm).
+    /// - Returns: whether the broker acknowledged every event within `deliveryWait`.
     /// - Throws: `RedisError`; nothing is published then.
-    func revoke(_ entries: [Entry], now: Double) async throws {
-        let events = entries.map { entry in
-            (entry, AuthEvent.revocation(RevocationEvent(target: entry.target, expiresAt: entry.expiresAt, revokedAt: now)).encoded)
-        }
+    @discardableResult
+    func revoke(_ entries: [Entry], now: Double) async throws -> Bool {
+        let prepared = prepare(entries, now: now)
         // One round trip for all of them (a logout writes two).
-        try await redis.set(
-            events.map { entry, event in
-                let lifetime = Duration.milliseconds(max(1, Int64(((entry.expiresAt - now) * 1000).rounded(.up))))
-                return (Self.key(entry.target), RedisArgument(event), lifetime)
-            })
-        await withTaskGroup(of: Void.self) { group in
-            for (entry, event) in events {
+        try await redis.set(prepared.map { ($0.key, RedisArgument($0.event), $0.lifetime) })
+        return await publish(prepared)
+    }
+
+    /// Publishes revocations already written to Redis (by ``revoke(_:now:)``, or by a session
+    /// script that wrote the entry in the same step as the change it records).
+    /// - Returns: whether the broker acknowledged every event within `deliveryWait`.
+    @discardableResult
+    func publish(_ prepared: [Prepared]) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            for revocation in prepared {
                 group.addTask {
-                    let delivered = await publisher.publish(topic: topic, key: Self.value(entry.target), value: event, wait: deliveryWait)
-                    counters.count(entry.target, acknowledged: delivered)
+                    let delivered = await publisher.publish(
+                        topic: topic, key: Self.value(revocation.entry.target), value: revocation.event, wait: deliveryWait)
+                    counters.count(revocation.entry.target, acknowledged: delivered)
+                    return delivered
                 }
             }
+            return await group.reduce(true) { $0 && $1 }
         }
     }
 
