@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import SQLiteNIO
 import ServiceKit
 import Testing
 import TokenKit
@@ -90,6 +91,26 @@ struct UnitTests {
         #expect(try await !hasher.verify("abc\u{0}anything", against: withNul))
         #expect(PasswordHasher.cost(of: stored) == 10)
         #expect(PasswordHasher.cost(of: "not a hash") == nil)
+    }
+
+    @Test("A user store made before `disabled` existed gets the column and keeps its users", .timeLimit(.minutes(1)))
+    func sqliteMigration() async throws {
+        try await withTemporaryDirectory { folder in
+            let path = folder + "/users.sqlite"
+            let old = try await SQLiteConnection.open(storage: .file(path: path), logger: .init(label: "t"))
+            _ = try await old.query(
+                "CREATE TABLE users (username TEXT PRIMARY KEY NOT NULL, password_hash TEXT NOT NULL, roles TEXT NOT NULL, updated_at INTEGER NOT NULL)",
+                [])
+            _ = try await old.query(
+                "INSERT INTO users VALUES (?, ?, ?, ?)",
+                [.text("alice"), .text(try await Bcrypt10.hash("pw")), .text(#"["user"]"#), .integer(1)])
+            try await old.close()
+            let store = try await SQLiteUserStore.open(path: path, logger: .init(label: "t"))
+            let alice = try #require(try await store.user(named: "alice"))
+            #expect(alice.roles == ["user"])
+            #expect(!alice.disabled)
+            await store.close()
+        }
     }
 
     @Test("The dummy hash for unknown users has the cost of the stored hashes")
