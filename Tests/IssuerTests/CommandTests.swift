@@ -1,5 +1,5 @@
-import Foundation
 import AuthEvents
+import Foundation
 import TestSupport
 import Testing
 import TokenKit
@@ -47,7 +47,8 @@ struct CommandTests {
         try await withTemporaryDirectory { folder in
             let environment = ["USER_DB": folder + "/users.sqlite", "BCRYPT_COST": "10"]
             let long = String(repeating: "x", count: 73)
-            let (status, output) = try await Self.issuer(["user", "add", "bob", "--role", "user"], stdin: long + "\n", environment: environment)
+            let (status, output) = try await Self.issuer(
+                ["user", "add", "bob", "--role", "user"], stdin: long + "\n", environment: environment)
             #expect(status == 2, "\(output)")
             #expect(!output.contains(long))
             let (nul, _) = try await Self.issuer(["user", "add", "bob", "--role", "user"], stdin: "ab\u{0}cd\n", environment: environment)
@@ -55,7 +56,8 @@ struct CommandTests {
             let store = try await SQLiteUserStore.open(path: folder + "/users.sqlite", logger: .init(label: "t"))
             #expect(try await store.user(named: "bob") == nil)
             await store.close()
-            #expect(try await Self.issuer(["user", "add", "bob", "--role", "user"], stdin: "good-password\n", environment: environment).0 == 0)
+            #expect(
+                try await Self.issuer(["user", "add", "bob", "--role", "user"], stdin: "good-password\n", environment: environment).0 == 0)
             #expect(try await Self.issuer(["user", "passwd", "bob"], stdin: long + "\n", environment: environment).0 == 2)
         }
     }
@@ -72,7 +74,8 @@ struct CommandTests {
                 "KAFKA_BROKERS": TestEnvironment.kafkaBrokers ?? "", "REVOCATIONS_TOPIC": "test.auth.revocations",
                 "KEYS_TOPIC": "test.auth.keys",
             ]
-            #expect(try await Self.issuer(["user", "add", name, "--role", "user"], stdin: "first-password\n", environment: environment).0 == 0)
+            #expect(
+                try await Self.issuer(["user", "add", name, "--role", "user"], stdin: "first-password\n", environment: environment).0 == 0)
             let store = try await SQLiteUserStore.open(path: database, logger: .init(label: "t"))
             try await withIssuer(userStore: store) { issuer in
                 let redis = issuer.components.redis
@@ -83,7 +86,8 @@ struct CommandTests {
                 #expect(try issuer.claims(refreshed.accessToken).roles == ["user", "auditor"])
 
                 // passwd: the sessions end and the access tokens are refused, at once.
-                let (status, output) = try await Self.issuer(["user", "passwd", name], stdin: "second-password\n", environment: environment)
+                let (status, output) = try await Self.issuer(
+                    ["user", "passwd", name], stdin: "second-password\n", environment: environment)
                 #expect(status == 0, "\(output)")
                 #expect(!output.contains("second-password"))
                 #expect(try await issuer.refresh(refreshed.refreshToken).status == .unauthorized)

@@ -108,7 +108,8 @@ extension IssuerServiceTests {
             try await store.save(User(username: name, passwordHash: try await Bcrypt10.hash("olive-password"), roles: ["user"]))
             try await withIssuer(userStore: store) { issuer in
                 let tokens = try await issuer.loggedIn(name, "olive-password")
-                try await store.save(User(username: name, passwordHash: try await Bcrypt10.hash("olive-password"), roles: ["user", "auditor"]))
+                try await store.save(
+                    User(username: name, passwordHash: try await Bcrypt10.hash("olive-password"), roles: ["user", "auditor"]))
                 let refreshed = try issuer.tokens(from: try await issuer.refresh(tokens.refreshToken))
                 #expect(try issuer.claims(refreshed.accessToken).roles == ["user", "auditor"])
 
@@ -185,7 +186,9 @@ extension IssuerServiceTests {
                 let tokens = try await issuer.loggedIn(name, "rhea-password")
                 let tossed = try await issuer.post(
                     "/auth/refresh",
-                    headers: [.cookie: "refresh_token=\(tokens.refreshToken); refresh_token=\(tokens.refreshToken)", .xRequestedWith: "fetch"])
+                    headers: [
+                        .cookie: "refresh_token=\(tokens.refreshToken); refresh_token=\(tokens.refreshToken)", .xRequestedWith: "fetch",
+                    ])
                 #expect(tossed.status == .badRequest)
                 #expect(tossed.errorCode == "invalid_request")
                 #expect(try await issuer.refresh(tokens.refreshToken).status == .ok, "the refused request spent nothing")

@@ -34,7 +34,8 @@ import Testing
                 let response = try await client.execute(uri: path, method: .get)
                 #expect(response.headers[.strictTransportSecurity] == hsts, "\(path) answered \(response.status)")
             }
-            let huge = try await client.execute(uri: "/ok", method: .get, headers: [.authorization: String(repeating: "a", count: 100 * 1024)])
+            let huge = try await client.execute(
+                uri: "/ok", method: .get, headers: [.authorization: String(repeating: "a", count: 100 * 1024)])
             #expect(huge.status == .requestHeaderFieldsTooLarge)
             #expect(huge.headers[.strictTransportSecurity] == hsts)
         }

@@ -73,7 +73,8 @@ enum IssuerApplication {
         let components = IssuerComponents(
             settings: settings, keys: keys,
             sessions: SessionStore(
-                redis: redis, authenticator: try RecordAuthenticator(ring: recordKeys), idleLifetime: settings.refreshTokenTTL, maximumAge: settings.sessionMaxAge,
+                redis: redis, authenticator: try RecordAuthenticator(ring: recordKeys), idleLifetime: settings.refreshTokenTTL,
+                maximumAge: settings.sessionMaxAge,
                 reuseGrace: settings.refreshReuseGrace),
             limiter: LoginRateLimiter(redis: redis, limit: settings.loginRateLimit, window: settings.loginRateWindow),
             revoker: Revoker(

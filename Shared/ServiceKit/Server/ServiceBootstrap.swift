@@ -54,7 +54,9 @@ public struct ServiceBootstrap: Sendable {
         guard let tls = server.tls else { return .hardenedHTTP1() }
         let chain = try NIOSSLCertificate.fromPEMFile(tls.certificate).map { NIOSSLCertificateSource.certificate($0) }
         let key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
-        return try .tls(.hardenedHTTP1(hsts: HTTPHardening.strictTransportSecurity), tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+        return try .tls(
+            .hardenedHTTP1(hsts: HTTPHardening.strictTransportSecurity),
+            tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
     }
 
     /// The application configuration: address and server name.
