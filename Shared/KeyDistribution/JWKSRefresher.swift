@@ -42,6 +42,9 @@ public final class JWKSRefresher: Sendable {
         self.catalog = catalog
         self.logger = logger
         self.fetch = fetch
+        if !Self.isAllowed(url) {
+            logger.warning("JWKS_URL is neither https nor loopback http: the fallback fetch will refuse it", metadata: ["url": "\(url)"])
+        }
     }
 
     /// Fetches the JWKS unless a fetch started less than ``cooldown`` ago, and merges its keys.
@@ -67,7 +70,9 @@ public final class JWKSRefresher: Sendable {
     private func fetchAndMerge() async -> Bool {
         defer { state.withLock { $0.inFlight = nil } }
         do {
-            let keys = try KeySet(jwks: try await fetch(url)).keys
+            let body = try await fetch(url)
+            try Self.refusePrivateMembers(body)
+            let keys = try KeySet(jwks: body).keys
             let isNew = catalog.addFetched(keys, now: Date().timeIntervalSince1970)
             if isNew { catalog.rebuild(now: Date().timeIntervalSince1970) }
             Counter(label: "jwks_fetches_total", dimensions: [("outcome", isNew ? "new_keys" : "nothing_new")]).increment()
@@ -83,17 +88,41 @@ public final class JWKSRefresher: Sendable {
     /// The largest JWKS body accepted.
     public static let maximumBodySize = 256 * 1024
 
-    /// GET with a 2-second timeout; only a 200 with a body of at most ``maximumBodySize``.
-    /// - Throws: `URLError`, or ``FetchError`` for another status or a body too large.
+    /// Members that only a private or secret key has (RFC 7518 section 6).
+    static let privateMembers: Set<String> = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"]
+
+    /// Refuses a whole document in which any key has a private member: whoever serves private
+    /// keys as the JWKS is not the issuer's JWKS service (or has leaked them), so nothing in it
+    /// is trusted.
+    /// - Throws: ``FetchError``.
+    static func refusePrivateMembers(_ body: [UInt8]) throws {
+        guard let document = try? JSONValue.parseObject(body), let keys = document["keys"]?.arrayValue else { return }
+        for key in keys {
+            guard let object = key.objectValue else { continue }
+            if privateMembers.contains(where: { object[$0] != nil }) {
+                throw FetchError(description: "JWKS holds a private key member; the whole document is refused")
+            }
+        }
+    }
+
+    /// Whether a JWKS URL may be fetched: `https`, or `http` to a loopback host (the dev cluster).
+    public static func isAllowed(_ url: URL) -> Bool {
+        switch url.scheme?.lowercased() {
+        case "https": return url.host?.isEmpty == false
+        case "http": return ["127.0.0.1", "::1", "[::1]", "localhost"].contains(url.host?.lowercased() ?? "")
+        default: return false
+        }
+    }
+
+    /// GET with a 2-second timeout: only ``isAllowed(_:)`` URLs, no redirect followed, only a 200,
+    /// and the body cut off (and refused) as soon as it passes ``maximumBodySize`` while it is read.
+    /// - Throws: `URLError`, or ``FetchError`` for a refused URL, a redirect or another status,
+    ///   or a body too large.
     @Sendable public static func httpGet(_ url: URL) async throws -> [UInt8] {
+        guard isAllowed(url) else { throw FetchError(description: "JWKS URL must be https (or http to loopback)") }
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: 2)
         request.setValue("application/json", forHTTPHeaderField: "Accept")
-        let (data, response) = try await URLSession.shared.data(for: request)
-        guard let http = response as? HTTPURLResponse, http.statusCode == 200 else {
-            throw FetchError(description: "JWKS answered \((response as? HTTPURLResponse)?.statusCode ?? 0)")
-        }
-        guard data.count <= maximumBodySize else { throw FetchError(description: "JWKS body is larger than \(maximumBodySize) bytes") }
-        return Array(data)
+        return try await BoundedDownload(limit: maximumBodySize).run(request)
     }
 
     /// A JWKS fetch that got an answer it cannot use.

@@ -28,7 +28,7 @@ extension IssuerServiceTests {
                 #expect(after.tokenID != before.tokenID)
                 // The successor works; a token never issued does not.
                 #expect(try await issuer.refresh(second.refreshToken).status == .ok)
-                let bogus = try await issuer.refresh(RefreshToken.generate().text)
+                let bogus = try await issuer.refresh(RefreshToken.generate(sessionID: RandomID.make()).text)
                 #expect(bogus.status == .unauthorized)
                 #expect(bogus.errorCode == "invalid_grant")
                 #expect(try await issuer.refresh("not-a-token").errorCode == "invalid_grant")
@@ -87,10 +87,11 @@ extension IssuerServiceTests {
                 #expect(try issuer.tokens(from: again).refreshToken == first.refreshToken)
                 // The successor is kept only encrypted under a key derived from the spent token.
                 let digest = RefreshToken(presented: tokens.refreshToken)!.digest
-                let sealed = try #require(try await issuer.components.redis.get(SessionStore.successorKey(digest)))
+                let sealed = try #require(
+                    try await issuer.components.redis.send("HGET", RedisArgument(SessionStore.successorKey(digest)), "sealed").bytes)
                 #expect(!sealed.isEmpty)
                 let successorBytes = Base64URL.decode(first.refreshToken)!
-                #expect(sealed.count == 12 + 32 + 16)
+                #expect(sealed.count == 12 + RefreshToken.byteCount + 16)
                 #expect(!String(decoding: sealed, as: UTF8.self).contains(first.refreshToken))
                 #expect(sealed.firstRange(of: successorBytes) == nil)
                 let successorRecord = SessionStore.refreshKey(RefreshToken(presented: first.refreshToken)!.digest)

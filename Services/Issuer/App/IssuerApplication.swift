@@ -43,6 +43,7 @@ enum IssuerApplication {
             store: KeyStore(directory: settings.keystoreDirectory), algorithm: settings.signingAlgorithm,
             publishLead: settings.keyPublishLead, retention: settings.keyRetention, keepRevokedFor: settings.keyAnnouncementTTL,
             now: Date().timeIntervalSince1970)
+        let recordKeys = try KeyStore(directory: settings.keystoreDirectory).loadOrCreateRecordKeys(now: Date().timeIntervalSince1970)
         readiness.satisfy("keys")
 
         var redisConfiguration = settings.redis
@@ -69,13 +70,17 @@ enum IssuerApplication {
         let rotation = KeyRotationService(keys: keys, announcer: announcer, interval: settings.keyRotationInterval, logger: logger)
         let monitor = DependencyMonitor(readiness: readiness, redis: redis, publisher: kafkaPublisher, logger: logger)
 
-        let hasher = try await PasswordHasher.make(cost: settings.bcryptCost)
+        // The dummy hash for unknown users costs what the stored hashes cost.
+        let hasher = try await PasswordHasher.make(
+            cost: settings.bcryptCost, dummyCost: try await users.prevailingHashCost() ?? settings.bcryptCost,
+            concurrency: settings.passwordHashConcurrency)
         let policy = try ValidationPolicy(issuer: settings.issuerURL, audience: settings.audience, leeway: settings.leeway.seconds)
         let verifier = AccessTokenVerifier(policy: policy, keys: keys.directory, cacheCapacity: 10_000)
         let components = IssuerComponents(
             settings: settings, keys: keys,
             sessions: SessionStore(
-                redis: redis, idleLifetime: settings.refreshTokenTTL, maximumAge: settings.sessionMaxAge,
+                redis: redis, authenticator: try RecordAuthenticator(ring: recordKeys), idleLifetime: settings.refreshTokenTTL,
+                maximumAge: settings.sessionMaxAge,
                 reuseGrace: settings.refreshReuseGrace),
             limiter: LoginRateLimiter(redis: redis, limit: settings.loginRateLimit, window: settings.loginRateWindow),
             revoker: Revoker(
@@ -121,7 +126,7 @@ enum IssuerApplication {
             minter: TokenMinter(
                 keys: components.keys, issuer: settings.issuerURL, audience: settings.audience, lifetime: settings.accessTokenTTL),
             csrf: CSRFGuard(allowedOrigins: settings.allowedOrigins), verifier: components.verifier,
-            trustedProxies: settings.trustedProxies
+            trustedProxies: settings.trustedProxies, cookie: settings.refreshCookie
         ).addRoutes(
             to: router.group("auth").add(
                 middleware: AllowedOriginsCORS(allowedOrigins: settings.allowedOrigins, methods: [.post], allowCredentials: true)),

@@ -49,12 +49,6 @@ enum RequestReading {
         return flag
     }
 
-    /// The value of the `refresh_token` cookie, if any.
-    static func refreshCookie(_ request: Request) -> String? {
-        guard let value = request.cookies["refresh_token"]?.value, !value.isEmpty else { return nil }
-        return value
-    }
-
     /// The `Authorization: Bearer` token, if any.
     static func bearerToken(_ request: Request) -> String? { AuthorizationHeader.bearerToken(request.headers[.authorization]) }
 

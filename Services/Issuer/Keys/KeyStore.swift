@@ -88,7 +88,7 @@ struct KeyStore: Sendable {
         return directory + "/" + kid + ".jwk"
     }
 
-    private func write(_ data: Data, to path: String) throws {
+    func write(_ data: Data, to path: String) throws {
         let temporary = path + ".tmp"
         try? FileManager.default.removeItem(atPath: temporary)
         guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {

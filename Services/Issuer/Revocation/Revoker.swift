@@ -43,31 +43,68 @@ struct Revoker: Sendable {
         Entry(target: .subject(id: subject, issuedBefore: now), expiresAt: now + accessTokenTTL.seconds + leeway.seconds)
     }
 
+    /// A revocation ready to be written: its Redis key, the event's bytes (the value in Redis and,
+    /// signed, on the topic), the entry's lifetime from now and when it was revoked.
+    struct Prepared: Sendable {
+        let entry: Entry
+        let key: String
+        let event: [UInt8]
+        let lifetime: Duration
+        let revokedAt: Double
+
+        /// Its member of the outbox.
+        var outbox: OutboxEntry { OutboxEntry(key: entry.target.value, event: event) }
+    }
+
+    /// Encodes entries once, for Redis, the outbox and the topic.
+    func prepare(_ entries: [Entry], now: Double) -> [Prepared] {
+        entries.map { entry in
+            Prepared(
+                entry: entry, key: RevocationKeys.key(entry.target),
+                event: RevocationEvent(target: entry.target, expiresAt: entry.expiresAt, revokedAt: now, issuer: issuer).encoded,
+                lifetime: .milliseconds(max(1, Int64(((entry.expiresAt - now) * 1000).rounded(.up)))), revokedAt: now)
+        }
+    }
+
     /// Writes every entry to Redis and to the outbox, then publishes all of their events at
     /// once: one logout's token and session revocations travel in one broker round trip (and
     /// usually one batch) instead of two in a row (docs/BENCHMARKS.md, revocation-storm). An
     /// event the broker acknowledged leaves the outbox; one it did not is published again by
     /// ``drainOutbox(now:)``, by this issuer or the next one (docs/REDIS-KEYS.md "Outbox").
+    /// - Returns: whether the broker acknowledged every event within `deliveryWait`.
     /// - Throws: `RedisError`; nothing is published then.
-    func revoke(_ entries: [Entry], now: Double) async throws {
-        guard !entries.isEmpty else { return }
-        let events = entries.map { entry in
-            OutboxEntry(
-                key: entry.target.value,
-                event: RevocationEvent(target: entry.target, expiresAt: entry.expiresAt, revokedAt: now, issuer: issuer).encoded)
-        }
+    @discardableResult
+    func revoke(_ entries: [Entry], now: Double) async throws -> Bool {
+        guard !entries.isEmpty else { return true }
+        let prepared = prepare(entries, now: now)
         // Side by side, so one round trip for all of them (a logout writes two).
-        async let stored: Void = redis.set(
-            zip(entries, events).map { entry, outgoing in
-                let lifetime = Duration.milliseconds(max(1, Int64(((entry.expiresAt - now) * 1000).rounded(.up))))
-                return (RevocationKeys.key(entry.target), RedisArgument(outgoing.event), lifetime)
-            })
-        async let queued = redis.send(
-            RedisCommand("ZADD", [RedisArgument(RevocationKeys.outbox)] + events.flatMap { [RedisArgument(String(now)), $0.member] }))
+        async let stored: Void = redis.set(prepared.map { ($0.key, RedisArgument($0.event), $0.lifetime) })
+        async let queued: Void = enqueue(prepared)
         try await stored
-        _ = try await queued
-        let delivered = await publish(events, wait: deliveryWait)
-        for (entry, acknowledged) in zip(entries, delivered) { counters.count(entry.target, acknowledged: acknowledged) }
+        try await queued
+        return await publishQueued(prepared)
+    }
+
+    /// Publishes revocations already written to Redis by a session script that wrote the entry
+    /// in the same step as the change it records; they join the outbox first.
+    /// - Returns: whether the broker acknowledged every event within `deliveryWait`.
+    @discardableResult
+    func publish(_ prepared: [Prepared]) async -> Bool {
+        try? await enqueue(prepared)
+        return await publishQueued(prepared)
+    }
+
+    private func enqueue(_ prepared: [Prepared]) async throws {
+        guard !prepared.isEmpty else { return }
+        _ = try await redis.send(
+            RedisCommand(
+                "ZADD", [RedisArgument(RevocationKeys.outbox)] + prepared.flatMap { [RedisArgument(String($0.revokedAt)), $0.outbox.member] }))
+    }
+
+    private func publishQueued(_ prepared: [Prepared]) async -> Bool {
+        let delivered = await publish(prepared.map(\.outbox), wait: deliveryWait)
+        for (revocation, acknowledged) in zip(prepared, delivered) { counters.count(revocation.entry.target, acknowledged: acknowledged) }
+        return delivered.allSatisfy { $0 }
     }
 
     /// Publishes what the outbox still holds from before `now - 2 s` (revocations whose

@@ -1,4 +1,5 @@
 import Kafka
+import NIOCore
 import Redis
 import ServiceKit
 import TokenKit
@@ -65,6 +66,11 @@ struct IssuerSettings: Sendable {
     var loginRateWindow: Duration
     /// Proxy addresses whose `X-Forwarded-For` is believed. Default: none.
     var trustedProxies: Set<String>
+    /// The refresh cookie's name. Default: `refresh_token` (`Path=/auth`); recommended in
+    /// production: `__Host-refresh_token` (`Path=/`, cannot be tossed by a sibling subdomain).
+    var refreshCookie: RefreshCookie
+    /// Password checks that may run at once; beyond them login answers 503. Default: the core count.
+    var passwordHashConcurrency: Int
 }
 
 extension IssuerSettings {
@@ -113,6 +119,13 @@ extension IssuerSettings {
         "trusted-proxies", env: "TRUSTED_PROXIES", default: "",
         help: "Comma-separated proxy IP addresses whose X-Forwarded-For names the client; empty: X-Forwarded-For is ignored.")
 
+    static let refreshCookieName = Setting(
+        "refresh-cookie-name", env: "REFRESH_COOKIE_NAME", default: "refresh_token",
+        help: "Name of the refresh cookie; __Host-refresh_token (Path=/) is the recommended production choice.")
+    static let passwordHashConcurrency = Setting(
+        "password-hash-concurrency", env: "PASSWORD_HASH_CONCURRENCY", default: "0",
+        help: "Password checks that may run at once (0: the core count); beyond them login answers 503 with Retry-After.")
+
     /// The issuer's own settings, after the shared ones.
     static let declared: [Setting] = own + TransportSettings.kafka + TransportSettings.redis
     private static let own: [Setting] = [
@@ -121,7 +134,7 @@ extension IssuerSettings {
         jwksURL, userDatabase, keystoreDirectory, signingAlgorithm, keyRotationInterval, keyPublishLead, keyAnnounceInterval,
         keyAnnouncementTTL,
         refreshTokenTTL, sessionMaxAge, refreshReuseGrace, allowedOrigins, bcryptCost, loginRateLimit, loginRateWindow,
-        trustedProxies,
+        trustedProxies, refreshCookieName, passwordHashConcurrency,
     ]
 
     /// Reads and validates every setting.
@@ -161,6 +174,9 @@ extension IssuerSettings {
         loginRateLimit = try settings.integer(Self.loginRateLimit, in: 1...1_000_000)
         loginRateWindow = try settings.duration(Self.loginRateWindow, in: .seconds(1) ... .seconds(86_400))
         trustedProxies = Set(settings.list(Self.trustedProxies))
+        refreshCookie = try RefreshCookie(name: try settings.string(Self.refreshCookieName))
+        let concurrency = try settings.integer(Self.passwordHashConcurrency, in: 0...4096)
+        passwordHashConcurrency = concurrency == 0 ? System.coreCount : concurrency
         guard !kafkaBrokers.isEmpty else { throw SettingError("--kafka-brokers (KAFKA_BROKERS) must name at least one broker") }
         guard keyRotationInterval > keyPublishLead else {
             throw SettingError("--key-rotation-interval must be longer than --key-publish-lead")

@@ -63,13 +63,16 @@ public struct ServiceBootstrap: Sendable {
         logger = Logger(label: program)
     }
 
-    /// HTTP/1.1, or HTTPS when `--tls-cert` and `--tls-key` are set.
+    /// HTTP/1.1, or HTTPS (with `Strict-Transport-Security` on every answer) when `--tls-cert`
+    /// and `--tls-key` are set; either way with ``HTTPHardening`` (431 for oversized headers).
     /// - Throws: when the certificate or key cannot be read.
     public func httpServer() throws -> HTTPServerBuilder {
-        guard let tls = server.tls else { return .http1() }
+        guard let tls = server.tls else { return .hardenedHTTP1() }
         let chain = try NIOSSLCertificate.fromPEMFile(tls.certificate).map { NIOSSLCertificateSource.certificate($0) }
         let key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
-        return try .tls(.http1(), tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+        return try .tls(
+            .hardenedHTTP1(hsts: HTTPHardening.strictTransportSecurity),
+            tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
     }
 
     /// The application configuration: address and server name.

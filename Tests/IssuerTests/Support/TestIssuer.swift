@@ -20,6 +20,7 @@ final class InMemoryUserStore: UserStore {
 
     func user(named username: String) async throws -> User? { users.withLock { $0[username] } }
     func save(_ user: User) async throws { users.withLock { $0[user.username] = user } }
+    func delete(named username: String) async throws -> Bool { users.withLock { $0.removeValue(forKey: username) != nil } }
 }
 
 /// Wraps the Kafka publisher and remembers what was delivered, so tests can see that an event
