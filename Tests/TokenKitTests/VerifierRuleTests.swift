@@ -121,7 +121,7 @@ import Testing
 
     /// RFC 7519 §2: no canonicalisation. U+212A KELVIN SIGN is canonically equivalent to `K`
     /// and U+037E GREEK QUESTION MARK to `;`, so `String`'s `==` called them equal.
-    @Test func comparesIssuerAndAudienceByteForByte() throws {
+    @Test func comparesCompatibilityEquivalentCharactersByteForByte() throws {
         let policy = try ValidationPolicy(issuer: "https://issuer.test/K", audience: "api;K")
         let verifier = AccessTokenVerifier(policy: policy, keys: KeyDirectory(try KeySet([F.es256.verificationKey])))
         let signer = AccessTokenSigner(key: F.es256)

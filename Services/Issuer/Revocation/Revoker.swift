@@ -98,7 +98,8 @@ struct Revoker: Sendable {
         guard !prepared.isEmpty else { return }
         _ = try await redis.send(
             RedisCommand(
-                "ZADD", [RedisArgument(RevocationKeys.outbox)] + prepared.flatMap { [RedisArgument(String($0.revokedAt)), $0.outbox.member] }))
+                "ZADD",
+                [RedisArgument(RevocationKeys.outbox)] + prepared.flatMap { [RedisArgument(String($0.revokedAt)), $0.outbox.member] }))
     }
 
     private func publishQueued(_ prepared: [Prepared]) async -> Bool {
