@@ -319,7 +319,7 @@ class Emulation:
         if name == KAFKA_INIT:
             return
         if name == KAFKA:
-            say("substituted: kafka's healthcheck (kafka-broker-api-versions.sh) by a metadata request to the dev broker")
+            say("substituted: kafka's healthcheck (kafka-broker-api-versions.sh) by nothing: stunnel and the dev broker answer when the services script returns")
             return
         test = service.get("healthcheck", {}).get("test")
         if not test:
