@@ -44,6 +44,36 @@ extension IssuerServiceTests {
             }
         }
 
+        @Test("The outbox publishes only this issuer's own revocations: a forged entry is dropped, never signed")
+        func outboxRefusesForgedEntries() async throws {
+            try await withIssuer { issuer in
+                let redis = issuer.components.redis, revoker = issuer.components.revoker
+                let now = Date().timeIntervalSince1970
+                let genuine = "genuine-\(UUID().uuidString.prefix(8))", forged = "forged-\(UUID().uuidString.prefix(8))"
+                let mine = RevocationEvent(target: .token(id: genuine), expiresAt: now + 60, revokedAt: now - 5, issuer: revoker.issuer)
+                let theirs = RevocationEvent(
+                    target: .subject(id: forged, issuedBefore: now), expiresAt: now + 60, revokedAt: now - 5, issuer: "https://evil.example"
+                )
+                for (key, event) in [(genuine, mine), (forged, theirs)] {
+                    _ = try await redis.send(
+                        RedisCommand(
+                            "ZADD",
+                            [
+                                RedisArgument(RevocationKeys.outbox), RedisArgument(String(now - 5)),
+                                OutboxEntry(key: key, event: event.encoded).member,
+                            ]))
+                }
+                _ = try await redis.send(
+                    RedisCommand("ZADD", [RedisArgument(RevocationKeys.outbox), RedisArgument(String(now - 5)), "no newline"]))
+                #expect(try await revoker.drainOutbox(now: now) >= 1)
+                let published = issuer.recorder.all.filter { $0.topic == "test.auth.revocations" }
+                #expect(published.contains { $0.key == genuine && $0.delivered })
+                #expect(!published.contains { $0.key == forged })
+                let left = try await redis.send(RedisCommand("ZRANGE", [RedisArgument(RevocationKeys.outbox), "0", "-1"])).array ?? []
+                #expect(!left.contains { ($0.string ?? "").contains(forged) || $0.string == "no newline" })
+            }
+        }
+
         @Test("Logout with the cookie but no X-Requested-With is refused as CSRF")
         func logoutCSRF() async throws {
             let name = uniqueName("kate")

@@ -121,9 +121,26 @@ struct Revoker: Sendable {
         let reply = try await redis.send(
             RedisCommand(
                 "ZRANGEBYSCORE", [RedisArgument(RevocationKeys.outbox), "-inf", RedisArgument(String(now - 2)), "LIMIT", "0", "1000"]))
-        let pending = (reply.array ?? []).compactMap { $0.bytes.flatMap(OutboxEntry.init(member:)) }
+        let members = (reply.array ?? []).compactMap(\.bytes)
+        // What goes out is signed with the event key, and anyone who can write to Redis can
+        // write here: only this issuer's own revocations, as it writes them, are published;
+        // anything else is dropped and logged.
+        let pending = members.compactMap(OutboxEntry.init(member:)).filter(isOwnRevocation)
+        let foreign = members.filter { member in !pending.contains { $0.member == RedisArgument(member) } }
+        if !foreign.isEmpty {
+            RedisCall.logger.warning(
+                "dropped outbox entries that are not this issuer's revocations", metadata: ["count": "\(foreign.count)"])
+            _ = try await redis.send(RedisCommand("ZREM", [RedisArgument(RevocationKeys.outbox)] + foreign.map { RedisArgument($0) }))
+        }
         guard !pending.isEmpty else { return 0 }
         return await publish(pending, wait: .seconds(5)).count { $0 }
+    }
+
+    /// Whether an outbox entry is a revocation this issuer wrote: its own issuer, its message
+    /// key the revoked value, no time in the future.
+    private func isOwnRevocation(_ entry: OutboxEntry) -> Bool {
+        guard let event = try? RevocationEvent(decoding: entry.event) else { return false }
+        return event.issuer == issuer && event.target.value == entry.key && event.revokedAt <= Date().timeIntervalSince1970 + leeway.seconds
     }
 
     /// Publishes `events` side by side and removes the acknowledged ones from the outbox.
