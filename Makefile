@@ -42,7 +42,9 @@ logs:
 ## docs/DOCKER.md) and the load-test harness's own unit tests.
 test: bootstrap
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
-	infra/dev/test-env swift test --skip-build --skip EndToEndTests $(SWIFT_BUILD_FLAGS)
+	infra/dev/test-env swift test --skip-build --skip EndToEndTests --skip StalledReaderMemoryTests $(SWIFT_BUILD_FLAGS)
+	# Alone: it writes 1,000,000 events, a minute of CPU that would starve the timed tests.
+	infra/dev/test-env swift test --skip-build --filter StalledReaderMemoryTests $(SWIFT_BUILD_FLAGS)
 	infra/dev/e2e-env swift test --skip-build --filter EndToEndTests $(SWIFT_BUILD_FLAGS)
 	infra/tests/check-compose
 	infra/tests/emulate-compose
