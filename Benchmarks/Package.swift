@@ -25,6 +25,7 @@ let package = Package(
             name: "TokenBenchmarks",
             dependencies: [
                 .product(name: "TokenKit", package: rootPackage),
+                .product(name: "AuthEvents", package: rootPackage),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Benchmark", package: "package-benchmark"),

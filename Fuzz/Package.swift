@@ -48,11 +48,14 @@ let package = Package(
         fuzzTarget("FuzzVerify", [.product(name: "TokenKit", package: "token-infrastructure")]),
         fuzzTarget("FuzzJSON", [.product(name: "TokenKit", package: "token-infrastructure")]),
         fuzzTarget("FuzzJWK", [.product(name: "TokenKit", package: "token-infrastructure")]),
+        // The event codecs and the revocation fast path are compiled in through links, as the
+        // issuer's readers are: their modules also hold the Kafka and Redis feeds.
         fuzzTarget(
             "FuzzEvents",
             [
                 .product(name: "TokenKit", package: "token-infrastructure"),
                 .product(name: "AuthEvents", package: "token-infrastructure"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // The issuer's request readers live in its executable target, which cannot be linked;
         // the pure files are compiled in here through symlinks (docs/FUZZING.md).

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KeyDistribution
 import ServiceKit
 import TokenKit
 

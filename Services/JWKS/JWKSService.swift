@@ -1,21 +1,17 @@
+import AuthEvents
 import Foundation
 import Hummingbird
 import Kafka
+import KeyDistribution
 import ServiceKit
 
 /// `jwks`: the public signing keys announced on the key topic, as a JWKS (docs/RESOURCE.md).
 @main
 struct JWKSService {
     static func main() async throws {
-        let bootstrap = ServiceBootstrap.start(
+        try await ServiceBootstrap.serve(
             program: "jwks", summary: "serves the public signing keys from the key events as a JWKS", defaultPort: 8081,
-            settings: JWKSSettings.declared)
-        do {
-            try await buildApplication(bootstrap).runService()
-        } catch let error as Settings.Invalid {
-            FileHandle.standardError.write(Data("jwks: \(error)\n".utf8))
-            exit(2)
-        }
+            settings: JWKSSettings.declared, build: buildApplication)
     }
 }
 
@@ -26,11 +22,15 @@ func buildApplication(_ bootstrap: ServiceBootstrap) throws -> some ApplicationP
     let brokers = settings.list(SharedSettings.kafkaBrokers)
     guard !brokers.isEmpty else { throw Settings.Invalid("--kafka-brokers (KAFKA_BROKERS) must name at least one broker") }
     let maxAge = try settings.duration(JWKSSettings.maxAge, in: .zero ... .seconds(3600))
-    let source = KafkaFeedSource(configuration: KafkaConsumerConfiguration(bootstrapServers: brokers, clientID: "jwks"), logger: logger)
+    var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: brokers, clientID: "jwks")
+    consumerConfiguration.security = try settings.kafkaSecurity()
+    let source = KafkaBroadcastSource(configuration: consumerConfiguration, logger: logger)
     let readiness = Readiness()
-    let catalog = KeyCatalog()
+    let catalog = KeyCatalog(
+        issuer: try settings.string(SharedSettings.issuerURL),
+        leeway: try settings.duration(SharedSettings.leeway, in: .zero ... .seconds(60)).seconds)
     let keyFeed = KeyFeed(
-        catalog: catalog, source: source, readiness: readiness,
+        catalog: catalog, keys: try PinnedEventKeys.from(settings), source: source, readiness: readiness,
         configuration: .init(topic: try settings.string(SharedSettings.keysTopic)), logger: logger)
     let router = buildRouter(
         catalog: catalog, maxAge: maxAge, operational: OperationalRoutes(readiness: readiness, registry: bootstrap.registry))

@@ -8,5 +8,10 @@ enum JWKSSettings {
         help: "Cache-Control max-age of the JWKS; keep it below the issuer's KEY_PUBLISH_LEAD (default 60s).")
 
     /// Every setting `--help` lists, after host, port, TLS and log level.
-    static let declared: [Setting] = [SharedSettings.kafkaBrokers, SharedSettings.keysTopic, maxAge]
+    static let declared: [Setting] =
+        [
+            SharedSettings.kafkaBrokers, SharedSettings.keysTopic, SharedSettings.eventKeys, SharedSettings.issuerURL,
+            SharedSettings.leeway,
+            maxAge,
+        ] + TransportSettings.kafka
 }

@@ -1,4 +1,6 @@
+import BearerAuth
 import Hummingbird
+import Revocation
 import ServiceKit
 import TokenKit
 

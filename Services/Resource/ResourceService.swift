@@ -1,7 +1,11 @@
+import AuthEvents
+import BearerAuth
 import Foundation
 import Hummingbird
 import Kafka
+import KeyDistribution
 import Redis
+import Revocation
 import ServiceKit
 import TokenKit
 
@@ -9,15 +13,9 @@ import TokenKit
 @main
 struct ResourceService {
     static func main() async throws {
-        let bootstrap = ServiceBootstrap.start(
+        try await ServiceBootstrap.serve(
             program: "resource", summary: "a sample API that verifies every access token locally", defaultPort: 8082,
-            settings: ResourceSettings.declared)
-        do {
-            try await buildApplication(bootstrap).runService()
-        } catch let error as Settings.Invalid {
-            FileHandle.standardError.write(Data("resource: \(error)\n".utf8))
-            exit(2)
-        }
+            settings: ResourceSettings.declared, build: buildApplication)
     }
 }
 
@@ -26,35 +24,40 @@ struct ResourceService {
 /// - Throws: ``Settings/Invalid`` for a setting that cannot be used; errors reading TLS files.
 func buildApplication(_ bootstrap: ServiceBootstrap) throws -> some ApplicationProtocol {
     let settings = bootstrap.settings, logger = bootstrap.logger
+    let issuer = try settings.string(SharedSettings.issuerURL)
+    let leeway = try settings.duration(SharedSettings.leeway, in: .zero ... .seconds(60)).seconds
     let policy: ValidationPolicy
     do {
-        policy = try ValidationPolicy(
-            issuer: settings.string(SharedSettings.issuerURL), audience: settings.string(SharedSettings.audience),
-            leeway: settings.duration(SharedSettings.leeway, in: .zero ... .seconds(60)).seconds)
+        policy = try ValidationPolicy(issuer: issuer, audience: settings.string(SharedSettings.audience), leeway: leeway)
     } catch let error as TokenError {
         throw Settings.Invalid(error.reason)
     }
+    let eventKeys = try PinnedEventKeys.from(settings)
+    let longestTokenLifetime = try settings.duration(SharedSettings.accessTokenTTL, in: .seconds(1) ... .seconds(86_400)).seconds
     guard let jwksURL = URL(string: try settings.string(ResourceSettings.jwksURL)), jwksURL.scheme?.hasPrefix("http") == true else {
         throw Settings.Invalid("--jwks-url (JWKS_URL) must be an http or https URL")
     }
     let redis: RedisClient
     do {
-        redis = try RedisClient(configuration: RedisConfiguration(url: settings.string(SharedSettings.redisURL)))
+        redis = try RedisClient(configuration: settings.redisConfiguration())
     } catch let error as RedisError {
         throw Settings.Invalid("--redis-url (REDIS_URL): \(error.reason)")
     }
     let brokers = settings.list(SharedSettings.kafkaBrokers)
     guard !brokers.isEmpty else { throw Settings.Invalid("--kafka-brokers (KAFKA_BROKERS) must name at least one broker") }
-    let source = KafkaFeedSource(configuration: KafkaConsumerConfiguration(bootstrapServers: brokers, clientID: "resource"), logger: logger)
+    var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: brokers, clientID: "resource")
+    consumerConfiguration.security = try settings.kafkaSecurity()
+    let source = KafkaBroadcastSource(configuration: consumerConfiguration, logger: logger)
 
     let readiness = Readiness()
-    let catalog = KeyCatalog()
+    let catalog = KeyCatalog(issuer: issuer, leeway: leeway)
     let revocations = RevocationSet()
     let keyFeed = KeyFeed(
-        catalog: catalog, source: source, readiness: readiness,
+        catalog: catalog, keys: eventKeys, source: source, readiness: readiness,
         configuration: .init(topic: try settings.string(SharedSettings.keysTopic)), logger: logger)
     let revocationFeed = RevocationFeed(
-        set: revocations, source: source, snapshot: RedisRevocationSnapshot(redis: redis), readiness: readiness,
+        set: revocations, policy: RevocationPolicy(issuer: issuer, leeway: leeway, longestTokenLifetime: longestTokenLifetime),
+        keys: eventKeys, source: source, snapshot: RedisRevocationSnapshot(redis: redis), readiness: readiness,
         configuration: .init(topic: try settings.string(SharedSettings.revocationsTopic)), logger: logger)
     let refresher = JWKSRefresher(
         url: jwksURL, cooldown: try settings.duration(ResourceSettings.jwksRefreshCooldown, in: .milliseconds(100) ... .seconds(3600)),

@@ -22,9 +22,10 @@ enum ResourceSettings {
         help: "Comma-separated browser origins answered with CORS headers (no credentials); empty: none.")
 
     /// Every setting `--help` lists, after host, port, TLS and log level.
-    static let declared: [Setting] = [
+    static let declared: [Setting] = own + TransportSettings.kafka + TransportSettings.redis
+    private static let own: [Setting] = [
         SharedSettings.issuerURL, SharedSettings.audience, SharedSettings.leeway, SharedSettings.kafkaBrokers,
-        SharedSettings.keysTopic, SharedSettings.revocationsTopic, SharedSettings.redisURL, jwksURL, jwksRefreshCooldown, tokenCacheSize,
-        realm, allowedOrigins,
+        SharedSettings.keysTopic, SharedSettings.revocationsTopic, SharedSettings.eventKeys, SharedSettings.accessTokenTTL,
+        SharedSettings.redisURL, jwksURL, jwksRefreshCooldown, tokenCacheSize, realm, allowedOrigins,
     ]
 }

@@ -63,6 +63,9 @@ public struct KafkaAdminConfiguration: Sendable {
     /// How long one operation may take, connecting included.
     /// Default: 10 s.
     public var operationTimeout: Duration
+    /// TLS and SASL (`security.protocol` and friends).
+    /// Default: plaintext, no authentication.
+    public var security: KafkaSecurity
     /// More librdkafka properties (for example TLS settings).
     /// Default: none.
     public var additionalProperties: [String: String]
@@ -72,11 +75,13 @@ public struct KafkaAdminConfiguration: Sendable {
         self.bootstrapServers = bootstrapServers
         self.clientID = clientID
         operationTimeout = .seconds(10)
+        security = KafkaSecurity()
         additionalProperties = [:]
     }
 
     var properties: [String: String] {
         ["bootstrap.servers": bootstrapServers.joined(separator: ","), "client.id": clientID]
+            .merging(security.properties) { _, secure in secure }
             .merging(additionalProperties) { _, extra in extra }
     }
 }

@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// A thread of its own polls librdkafka and turns what it reads into ``events``. When the broker
 /// goes away the consumer drops its client (a client alive while the topic is re-created can
-/// crash librdkafka, shared/FACTS.md), waits until the broker and the topic are back, creates a
+/// crash librdkafka, docs/KAFKA.md), waits until the broker and the topic are back, creates a
 /// new client and goes on from where it was. If the partition no longer holds what it had read
 /// (the dev broker keeps everything in memory, so a restart empties it), it reports
 /// ``KafkaConsumerEvent/offsetsLost(partition:expected:actual:)`` and reads the new log from its
@@ -82,7 +82,7 @@ public final class KafkaBroadcastConsumer: Sendable {
 
     /// The high-water mark (offset after the last message) of each partition, as the latest
     /// fetch response gave it; empty until the first fetch. Not ListOffsets: that is wrong on the
-    /// dev broker (shared/FACTS.md).
+    /// dev broker (docs/KAFKA.md).
     public var highWaterMarks: [Int: Int] {
         state.withLock { $0.highWaterMarks }
     }

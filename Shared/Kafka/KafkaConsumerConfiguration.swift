@@ -24,6 +24,9 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// stops fetching.
     /// Default: 10,000.
     public var maxBufferedEvents: Int
+    /// TLS and SASL (`security.protocol` and friends).
+    /// Default: plaintext, no authentication.
+    public var security: KafkaSecurity
     /// More librdkafka properties, applied after the ones above (for example TLS settings).
     /// Default: none.
     public var additionalProperties: [String: String]
@@ -35,11 +38,13 @@ public struct KafkaConsumerConfiguration: Sendable {
         fetchWaitMax = .milliseconds(10)
         reconnectInterval = .milliseconds(250)
         maxBufferedEvents = 10_000
+        security = KafkaSecurity()
         additionalProperties = [:]
     }
 
     var connectionProperties: [String: String] {
         ["bootstrap.servers": bootstrapServers.joined(separator: ","), "client.id": clientID]
+            .merging(security.properties) { _, secure in secure }
             .merging(additionalProperties) { _, extra in extra }
     }
 
@@ -57,6 +62,9 @@ public struct KafkaConsumerConfiguration: Sendable {
         properties["fetch.error.backoff.ms"] = "100"
         properties["socket.nagle.disable"] = "true"
         properties["allow.auto.create.topics"] = "false"
+        // What librdkafka fetches ahead of the reader, per partition: 1 MB instead of its 64 MB
+        // default, so that a stalled reader holds at most this plus maxBufferedEvents.
+        properties["queued.max.messages.kbytes"] = "1024"
         return properties.merging(additionalProperties) { _, extra in extra }
     }
 }

@@ -28,6 +28,15 @@ public struct KafkaConsumerEvents: AsyncSequence, Sendable {
     }
 }
 
+extension KafkaConsumerEvents {
+    /// A sequence fed by hand through the returned continuation: for an in-memory
+    /// ``BroadcastStream`` in tests.
+    public static func makeStream() -> (events: KafkaConsumerEvents, continuation: AsyncStream<KafkaConsumerEvent>.Continuation) {
+        let (stream, continuation) = AsyncStream.makeStream(of: KafkaConsumerEvent.self)
+        return (KafkaConsumerEvents(stream: stream, buffered: EventCount()), continuation)
+    }
+}
+
 /// Events yielded but not yet read: the poll thread stops fetching when it is too high.
 final class EventCount: Sendable {
     let value = Atomic<Int>(0)

@@ -44,7 +44,7 @@ public enum KafkaStartPosition: Sendable, Hashable {
     case beginning
     /// The end of each partition as of the first fetch: only messages written after that. The
     /// end comes from the fetch response's high-water mark, because the dev broker answers
-    /// ListOffsets "latest" with the start of the last batch (shared/FACTS.md).
+    /// ListOffsets "latest" with the start of the last batch (docs/KAFKA.md).
     case end
     /// The given offset of each partition (partition → offset); partitions not named start at
     /// the beginning.

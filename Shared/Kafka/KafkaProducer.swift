@@ -9,7 +9,7 @@ import Synchronization
 /// cooperative pool. When the broker goes away (librdkafka reports `_TRANSPORT` or
 /// `_ALL_BROKERS_DOWN`) the producer drops its client, keeps every undelivered message, and
 /// once the broker answers again creates a new client and sends them again: an idempotent
-/// client that outlives a broker restart is wedged for good (shared/FACTS.md). Delivery is
+/// client that outlives a broker restart is wedged for good (docs/KAFKA.md). Delivery is
 /// at-least-once across such a switch.
 ///
 /// The producer runs until ``shutdown()``, or, as a `Service`, until graceful shutdown.

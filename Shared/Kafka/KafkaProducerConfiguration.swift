@@ -21,6 +21,9 @@ public struct KafkaProducerConfiguration: Sendable {
     /// How long ``KafkaProducer/shutdown()`` waits for queued messages to be delivered.
     /// Default: 5 s.
     public var flushTimeout: Duration
+    /// TLS and SASL (`security.protocol` and friends).
+    /// Default: plaintext, no authentication.
+    public var security: KafkaSecurity
     /// More librdkafka properties, applied after the ones above (for example TLS settings).
     /// Default: none.
     public var additionalProperties: [String: String]
@@ -33,11 +36,13 @@ public struct KafkaProducerConfiguration: Sendable {
         messageTimeout = .seconds(30)
         reconnectInterval = .milliseconds(250)
         flushTimeout = .seconds(5)
+        security = KafkaSecurity()
         additionalProperties = [:]
     }
 
     var connectionProperties: [String: String] {
         ["bootstrap.servers": bootstrapServers.joined(separator: ","), "client.id": clientID]
+            .merging(security.properties) { _, secure in secure }
             .merging(additionalProperties) { _, extra in extra }
     }
 

@@ -14,14 +14,15 @@ public final class RedisClient: RedisCommands {
 
     /// A client with `configuration.poolSize` connections, none opened yet.
     /// - Parameter configuration: Where to connect and how long to wait.
-    /// - Throws: `RedisError` `invalidConfiguration`.
+    /// - Throws: `RedisError` `invalidConfiguration`, also when a TLS file cannot be loaded.
     public init(configuration: RedisConfiguration) throws {
         try configuration.validate()
         self.configuration = configuration
+        let tls = try configuration.tls.map { try HiredisTLS($0, host: configuration.host) }
         // One thread per connection: a blocked hiredis call then holds up only its own actor.
         group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.poolSize)
         connections = group.makeIterator().map {
-            RedisConnection(loop: $0, configuration: configuration)
+            RedisConnection(loop: $0, configuration: configuration, tls: tls)
         }
         pool = ConnectionPool(connections)
     }

@@ -1,18 +1,21 @@
 extension RedisConfiguration {
-    /// A configuration from a URL `redis://[[user]:password@]host[:port][/db]`, other fields
-    /// at their defaults. User and password may be percent-encoded.
+    /// A configuration from a URL `redis[s]://[[user]:password@]host[:port][/db]`, other fields
+    /// at their defaults. User and password may be percent-encoded. `rediss://` turns TLS on
+    /// (trusting the system's store until ``tls`` says otherwise).
     ///
-    /// Examples: `redis://127.0.0.1:16379`, `redis://:secret@cache:6380/2`.
-    /// - Parameter url: The URL; only the `redis` scheme is accepted.
+    /// Examples: `redis://127.0.0.1:16379`, `redis://:secret@cache:6380/2`, `rediss://resource@redis:6380`.
+    /// - Parameter url: The URL; only the `redis` and `rediss` schemes are accepted.
     /// - Throws: `RedisError` with code `invalidConfiguration` for anything else. The message
     ///   never repeats the URL, which may hold a password.
     public init(url: String) throws {
         func invalid(_ reason: String) -> RedisError {
             RedisError(.invalidConfiguration, command: nil, reason: "Redis URL: \(reason)")
         }
-        guard url.hasPrefix("redis://") else { throw invalid("scheme must be redis://") }
-        var rest = Substring(url.dropFirst("redis://".count))
+        let secure = url.hasPrefix("rediss://")
+        guard secure || url.hasPrefix("redis://") else { throw invalid("scheme must be redis:// or rediss://") }
+        var rest = Substring(url.dropFirst(secure ? "rediss://".count : "redis://".count))
         self.init()
+        if secure { tls = RedisTLSConfiguration() }
 
         if let at = rest.lastIndex(of: "@") {
             let userInfo = rest[..<at]

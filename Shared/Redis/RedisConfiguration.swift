@@ -16,6 +16,9 @@ public struct RedisConfiguration: Sendable, Hashable {
     /// Comes from the URL, the environment or a file, never from a default.
     /// Default: `nil`.
     public var password: String?
+    /// TLS to the server; `nil` for plain TCP. A `rediss://` URL sets it.
+    /// Default: `nil`.
+    public var tls: RedisTLSConfiguration?
     /// The longest a TCP connect may take.
     /// Default: 1 second.
     public var connectTimeout: Duration
@@ -43,6 +46,7 @@ public struct RedisConfiguration: Sendable, Hashable {
         self.database = 0
         self.username = nil
         self.password = nil
+        self.tls = nil
         self.connectTimeout = .seconds(1)
         self.commandTimeout = .seconds(1)
         self.poolSize = 4
@@ -52,7 +56,7 @@ public struct RedisConfiguration: Sendable, Hashable {
 
     /// Checks the values a client cannot work with.
     /// - Throws: `RedisError` with code `invalidConfiguration`.
-    func validate() throws {
+    package func validate() throws {
         func invalid(_ reason: String) -> RedisError {
             RedisError(.invalidConfiguration, command: nil, reason: reason)
         }
@@ -67,6 +71,7 @@ public struct RedisConfiguration: Sendable, Hashable {
         guard minimumReconnectDelay <= maximumReconnectDelay else {
             throw invalid("minimum reconnect delay exceeds the maximum")
         }
+        try tls?.validate()
     }
 }
 
@@ -74,6 +79,6 @@ extension RedisConfiguration: CustomStringConvertible {
     /// The URL form with the password masked, safe for logs.
     public var description: String {
         let credentials = password == nil ? "" : "\(username ?? ""):***@"
-        return "redis://\(credentials)\(host):\(port)/\(database)"
+        return "\(tls == nil ? "redis" : "rediss")://\(credentials)\(host):\(port)/\(database)"
     }
 }

@@ -9,6 +9,7 @@ import NIOCore
 public actor RedisConnection: RedisCommands {
     private let loop: any EventLoop
     private let configuration: RedisConfiguration
+    private let tls: HiredisTLS?
     private var context: HiredisContext?
     private var failedConnects = 0
     private var nextConnectAllowed: ContinuousClock.Instant?
@@ -19,9 +20,10 @@ public actor RedisConnection: RedisCommands {
         loop.executor.asUnownedSerialExecutor()
     }
 
-    init(loop: any EventLoop, configuration: RedisConfiguration) {
+    init(loop: any EventLoop, configuration: RedisConfiguration, tls: HiredisTLS? = nil) {
         self.loop = loop
         self.configuration = configuration
+        self.tls = tls
     }
 
     /// Sends one command and waits for its reply, connecting first if needed.
@@ -85,7 +87,7 @@ public actor RedisConnection: RedisCommands {
             let context = try HiredisContext.connect(
                 host: configuration.host, port: configuration.port,
                 connectTimeout: configuration.connectTimeout,
-                commandTimeout: configuration.commandTimeout, command: command)
+                commandTimeout: configuration.commandTimeout, tls: tls, command: command)
             try prepare(context)
             self.context = context
             failedConnects = 0

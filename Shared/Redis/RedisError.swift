@@ -1,38 +1,12 @@
+import ErrorCodes
+
 /// Every error the Redis module throws.
 ///
 /// It names the command that failed but never its arguments: keys and values may hold tokens
 /// or session secrets, and errors end up in logs.
 public struct RedisError: Error, Sendable, CustomStringConvertible {
-    /// What kind of failure this is. New codes can be added without breaking callers.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Kind: String, Sendable {
-            case connectionFailed, connectionClosed, timeout, serverError, protocolError
-            case unexpectedReply, invalidConfiguration, clientClosed
-        }
-        private let kind: Kind
-        private init(_ kind: Kind) { self.kind = kind }
-
-        /// Connecting (TCP, AUTH or SELECT) failed, or reconnecting is backing off after failures.
-        public static let connectionFailed = Code(.connectionFailed)
-        /// The server closed the connection or the socket failed; the connection was dropped.
-        public static let connectionClosed = Code(.connectionClosed)
-        /// Connecting or a command took longer than its configured timeout; the connection was
-        /// dropped because a late reply would otherwise be read as the answer to the next command.
-        public static let timeout = Code(.timeout)
-        /// The server answered with an error reply; `reason` holds its message.
-        public static let serverError = Code(.serverError)
-        /// hiredis could not parse what the server sent; the connection was dropped.
-        public static let protocolError = Code(.protocolError)
-        /// The reply had a type the typed command does not accept.
-        public static let unexpectedReply = Code(.unexpectedReply)
-        /// The configuration or URL is not usable.
-        public static let invalidConfiguration = Code(.invalidConfiguration)
-        /// The client was closed.
-        public static let clientClosed = Code(.clientClosed)
-
-        /// The code's name, e.g. `timeout`.
-        public var description: String { kind.rawValue }
-    }
+    /// What kind of failure this is; the codes are below. New codes never break callers.
+    public typealias Code = ErrorCode<RedisErrors>
 
     /// What kind of failure this is.
     public let code: Code
@@ -75,4 +49,27 @@ public struct RedisError: Error, Sendable, CustomStringConvertible {
         }
         return RedisError(.serverError, command: command, reason: String(message))
     }
+}
+
+/// The family of ``RedisError``'s codes.
+public enum RedisErrors {}
+
+extension ErrorCode where Family == RedisErrors {
+    /// Connecting (TCP, AUTH or SELECT) failed, or reconnecting is backing off after failures.
+    public static let connectionFailed = Self("connection_failed")
+    /// The server closed the connection or the socket failed; the connection was dropped.
+    public static let connectionClosed = Self("connection_closed")
+    /// Connecting or a command took longer than its configured timeout; the connection was
+    /// dropped because a late reply would otherwise be read as the answer to the next command.
+    public static let timeout = Self("timeout")
+    /// The server answered with an error reply; `reason` holds its message.
+    public static let serverError = Self("server_error")
+    /// hiredis could not parse what the server sent; the connection was dropped.
+    public static let protocolError = Self("protocol_error")
+    /// The reply had a type the typed command does not accept.
+    public static let unexpectedReply = Self("unexpected_reply")
+    /// The configuration or URL is not usable.
+    public static let invalidConfiguration = Self("invalid_configuration")
+    /// The client was closed.
+    public static let clientClosed = Self("client_closed")
 }

@@ -1,3 +1,5 @@
+import Crypto
+
 /// A Lua script, named by the SHA-1 of its source as Redis names it.
 ///
 /// Run it with `evaluate(_:keys:arguments:)`: it is sent by digest (`EVALSHA`) and loaded
@@ -12,7 +14,8 @@ public struct RedisScript: Sendable, Hashable {
     /// - Parameter source: The Lua source; keys must come from `KEYS`, never be built inside.
     public init(_ source: String) {
         self.source = source
-        self.sha1 = SHA1.hexDigest(Array(source.utf8))
+        // swift-crypto's SHA-1: the script's name, not a security measure (Redis's own naming).
+        self.sha1 = Insecure.SHA1.hash(data: Array(source.utf8)).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 }
 

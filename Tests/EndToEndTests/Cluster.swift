@@ -13,11 +13,12 @@ import Testing
 /// executables, a real Redis and the real broker on their own loopback ports.
 enum Cluster {
     static func environment(_ name: String) -> String {
-        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
-            Issue.record("\(name) is not set: run the end-to-end tests through `make test` (infra/dev/e2e-env)")
+        do {
+            return try TestEnvironment.value(name)
+        } catch {
+            Issue.record("\(error) — the end-to-end tests run through infra/dev/e2e-env")
             return ""
         }
-        return value
     }
 
     static var issuer: String { environment("E2E_ISSUER_URL") }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The failure rows of ARCHITECTURE.md, against the real executables, Redis and broker of the
@@ -140,6 +141,42 @@ extension EndToEnd {
             #expect(
                 try await HTTP.send("POST", Cluster.issuer + "/auth/login", json: ["username": "alice", "password": "alice-dev-password"])
                     .status == 200)
+        }
+
+        /// A revocation the issuer answered for is never lost: 100 logouts while the broker is
+        /// stopped, the issuer killed with SIGKILL before it could deliver a single event, a new
+        /// issuer started; once the broker is back, every instance refuses all 100 tokens within
+        /// 5 s (the outbox in Redis, docs/REDIS-KEYS.md "Outbox").
+        @Test func revocationsSurviveAKilledIssuerWhileTheBrokerIsAway() async throws {
+            var logins: [Client.Login] = []
+            for _ in 0..<100 { logins.append(try await Client.alice()) }
+            try Cluster.signal("broker", SIGSTOP)
+            do {
+                try await withThrowingTaskGroup(of: Int.self) { group in
+                    for (index, login) in logins.enumerated() {
+                        if index >= 10 { _ = try await group.next() }
+                        group.addTask { try await Client.logout(bearer: login.accessToken, cookie: login.refreshCookie).status }
+                    }
+                    for try await status in group { #expect(status == 204) }
+                }
+                try Cluster.signal("issuer", SIGKILL)
+                try await Cluster.cluster("launch", "issuer")
+                try await waitUntil("the new issuer to answer", timeout: .seconds(30)) {
+                    (try? await HTTP.get(Cluster.issuer + "/healthz").status) == 200
+                }
+                try Cluster.signal("broker", SIGCONT)
+            } catch {
+                try? Cluster.signal("broker", SIGCONT)
+                throw error
+            }
+            let resumed = ContinuousClock.now
+            for login in logins { _ = try await Client.waitUntilRefusedEverywhere(login.accessToken, within: .seconds(5)) }
+            let all = ContinuousClock.now - resumed
+            print("100 revocations of a killed issuer enforced everywhere \(all) after the broker's return")
+            #expect(all < .seconds(5))
+            try await waitUntil("the issuer to be ready again", timeout: .seconds(30)) {
+                (try? await HTTP.get(Cluster.issuer + "/readyz").status) == 200
+            }
         }
 
         @Test func brokerRestartedEmptyHealsThroughReannouncement() async throws {

@@ -1,6 +1,7 @@
 import HTTPTypes
 import ServiceKit
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Issuer
@@ -17,7 +18,7 @@ struct DeadlineWatchTests {
         for (index, due) in dues.enumerated() {
             watch.watch(until: due) { fired.withLock { $0.append((index, .now)) } }
         }
-        try await eventually { fired.withLock { $0.count } == dues.count }
+        try await waitUntil("fired.withLock { $0.count } == dues.count") { fired.withLock { $0.count } == dues.count }
         let record = fired.withLock { $0 }
         #expect(record.map(\.0) == Array(0..<5))
         for (index, time) in record { #expect(time >= dues[index]) }
@@ -25,7 +26,7 @@ struct DeadlineWatchTests {
         try await Task.sleep(for: .milliseconds(100))
         let late = Atomic<Int>(0)
         watch.watch(until: .now + .milliseconds(20)) { late.add(1, ordering: .relaxed) }
-        try await eventually { late.load(ordering: .relaxed) == 1 }
+        try await waitUntil("late.load(ordering: .relaxed) == 1") { late.load(ordering: .relaxed) == 1 }
         try await Task.sleep(for: .milliseconds(100))
         let firings = late.load(ordering: .relaxed)
         #expect(firings == 1)
@@ -51,7 +52,7 @@ struct DeadlineWatchTests {
         watch.watch(until: .now + .seconds(40)) { fired.withLock { $0.append(1) } }
         let start = ContinuousClock.now
         watch.watch(until: start + .milliseconds(50)) { fired.withLock { $0.append(2) } }
-        try await eventually { !fired.withLock { $0.isEmpty } }
+        try await waitUntil("!fired.withLock { $0.isEmpty }") { !fired.withLock { $0.isEmpty } }
         let waited = ContinuousClock.now - start
         #expect(fired.withLock { $0 } == [2])
         #expect(waited < .seconds(30), "\(waited)")
@@ -69,12 +70,5 @@ struct DeadlineWatchTests {
         // Well before the hung call's 20 s; the margin allows for a machine stalled for seconds
         // (CI once took 4.5 s more).
         #expect(elapsed >= RedisCall.deadline && elapsed < RedisCall.deadline + .seconds(10), "\(elapsed)")
-    }
-
-    /// Polls `condition` every 10 ms for up to 30 s.
-    private func eventually(_ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(condition())
     }
 }

@@ -8,7 +8,7 @@ import Testing
 
 extension IssuerServiceTests {
     /// The failure table of ARCHITECTURE.md for the issuer.
-    @Suite("Failures", .enabled(if: TestEnvironment.available), .timeLimit(.minutes(3)))
+    @Suite("Failures", .timeLimit(.minutes(3)))
     struct FailureTests {
         @Test("Redis stopped (SIGSTOP): login, refresh and logout answer 503 quickly, never hang or 500")
         func redisStopped() async throws {
@@ -127,7 +127,7 @@ extension IssuerServiceTests {
             let server = "redis"
             try await withTemporaryDirectory { folder in
                 // Under $TEST_RUN_DIR, so test-env stops it even if this test dies.
-                let runDirectory = (ProcessInfo.processInfo.environment["TEST_RUN_DIR"] ?? folder) + "/issuer-" + uniqueName(server)
+                let runDirectory = TestEnvironment.runDirectory + "/issuer-" + uniqueName(server)
                 defer { try? FileManager.default.removeItem(atPath: runDirectory) }
                 var port = 0
                 var environment: [String: String] = [:]
@@ -153,7 +153,7 @@ extension IssuerServiceTests {
 
         /// Runs `infra/dev/services` with `arguments`, off the cooperative pool.
         static func run(_ arguments: [String], environment: [String: String]) async throws {
-            let script = try #require(TestEnvironment.servicesScript)
+            let script = try TestEnvironment.servicesScript()
             let status = try await spawnAndWait(
                 [script] + arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new })
             guard status == 0 else { throw SettingError("\(script) \(arguments) failed") }

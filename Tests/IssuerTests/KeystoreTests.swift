@@ -56,7 +56,8 @@ struct KeystoreTests {
                 store: KeyStore(directory: folder), algorithm: .es256, publishLead: .seconds(1), retention: .seconds(10), now: now)
             let settings = try IssuerSettings(environment: [:])
             let announcer = KeyAnnouncer(
-                keys: keys, publisher: NoPublisher(), topic: "t", issuer: "i", interval: .seconds(30), logger: .init(label: "t"))
+                keys: keys, publisher: NoPublisher(), topic: "t", issuer: "i", interval: .seconds(30), validity: .seconds(3600),
+                logger: .init(label: "t"))
             let rotation = KeyRotationService(keys: keys, announcer: announcer, interval: .seconds(100), logger: .init(label: "t"))
             await rotation.step(now: now + 50)
             #expect(keys.ring.timelines.count == 1)
@@ -72,6 +73,28 @@ struct KeystoreTests {
         AccessTokenClaims(
             issuer: "https://issuer.test", subject: "alice", audience: ["api"], expiresAt: now + 900, notBefore: now,
             issuedAt: now, tokenID: "t1", sessionID: "s1", roles: ["user"])
+    }
+
+    /// `issuer keys revoke KID` on a stopped issuer's keystore: the key is removed now, a new
+    /// key (with its private file) signs, and a kid that is not live is refused.
+    @Test func revokingOfflineRemovesTheKeyAndANewOneSigns() async throws {
+        try await withTemporaryDirectory { folder in
+            let now = Date().timeIntervalSince1970
+            let keys = try await SigningKeys.open(
+                store: KeyStore(directory: folder), algorithm: .es256, publishLead: .seconds(60), retention: .seconds(900), now: now)
+            let kid = try #require(keys.ring.signingKid(at: now))
+            let revoke = try KeysCommand.Revoke.parse(["--keystore-dir", folder, kid])
+            try revoke.run()
+            let ring = try #require(try KeyStore(directory: folder).loadRing())
+            let later = Date().timeIntervalSince1970 + 1
+            #expect(ring.timelines.first { $0.kid == kid }?.state(at: later) == .removed)
+            #expect(ring.timelines.first { $0.kid == kid }?.revokedAt != nil)
+            let next = try #require(ring.signingKid(at: later))
+            #expect(next != kid)
+            #expect(try KeyStore(directory: folder).loadKey(next).kid == next)
+            let unknown = try KeysCommand.Revoke.parse(["--keystore-dir", folder, "not-a-live-kid"])
+            #expect(throws: (any Error).self) { try unknown.run() }
+        }
     }
 }
 

@@ -11,6 +11,7 @@ struct FailingUserStore: UserStore {
     struct Down: Error {}
     func user(named username: String) async throws -> User? { throw Down() }
     func save(_ user: User) async throws { throw Down() }
+    func delete(named username: String) async throws -> Bool { throw Down() }
 }
 
 /// A user store whose lookups wait until their task is cancelled (a fake behind ``UserStore``):
@@ -25,6 +26,7 @@ final class HangingUserStore: UserStore {
         return nil
     }
     func save(_ user: User) async throws {}
+    func delete(named username: String) async throws -> Bool { false }
 }
 
 extension IssuerServiceTests.LoginTests {

@@ -1,15 +1,16 @@
-import AuthEvents
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Redis
+import Revocation
+import TestSupport
 import Testing
 import TokenKit
 
 @testable import Issuer
 
 extension IssuerServiceTests {
-    @Suite("Logout", .enabled(if: TestEnvironment.available), .timeLimit(.minutes(2)))
+    @Suite("Logout", .timeLimit(.minutes(2)))
     struct LogoutTests {
         @Test("Logout with cookie and Bearer: 204, cookie cleared, session and access token revoked")
         func logout() async throws {
@@ -29,10 +30,7 @@ extension IssuerServiceTests {
                 #expect(try await issuer.refresh(tokens.refreshToken).status == .unauthorized)
                 let redis = issuer.components.redis
                 let jti = try #require(try await redis.get("revoked:jti:\(claims.tokenID)"))
-                guard case .revocation(let event) = try AuthEvent.decode(jti) else {
-                    Issue.record("not a revocation")
-                    return
-                }
+                let event = try RevocationEvent(decoding: jti)
                 #expect(event.expiresAt == claims.expiresAt + 30)
                 #expect(try await redis.get("revoked:sid:\(claims.sessionID)") != nil)
                 let keys = Set(issuer.recorder.all.filter { $0.topic == "test.auth.revocations" && $0.delivered }.map(\.key))
@@ -43,6 +41,36 @@ extension IssuerServiceTests {
                         "/auth/logout", headers: [.cookie: "refresh_token=\(tokens.refreshToken)", .xRequestedWith: "fetch"]
                     ).status == .noContent)
                 #expect(try await issuer.post("/auth/logout").status == .noContent)
+            }
+        }
+
+        @Test("The outbox publishes only this issuer's own revocations: a forged entry is dropped, never signed")
+        func outboxRefusesForgedEntries() async throws {
+            try await withIssuer { issuer in
+                let redis = issuer.components.redis, revoker = issuer.components.revoker
+                let now = Date().timeIntervalSince1970
+                let genuine = "genuine-\(UUID().uuidString.prefix(8))", forged = "forged-\(UUID().uuidString.prefix(8))"
+                let mine = RevocationEvent(target: .token(id: genuine), expiresAt: now + 60, revokedAt: now - 5, issuer: revoker.issuer)
+                let theirs = RevocationEvent(
+                    target: .subject(id: forged, issuedBefore: now), expiresAt: now + 60, revokedAt: now - 5, issuer: "https://evil.example"
+                )
+                for (key, event) in [(genuine, mine), (forged, theirs)] {
+                    _ = try await redis.send(
+                        RedisCommand(
+                            "ZADD",
+                            [
+                                RedisArgument(RevocationKeys.outbox), RedisArgument(String(now - 5)),
+                                OutboxEntry(key: key, event: event.encoded).member,
+                            ]))
+                }
+                _ = try await redis.send(
+                    RedisCommand("ZADD", [RedisArgument(RevocationKeys.outbox), RedisArgument(String(now - 5)), "no newline"]))
+                #expect(try await revoker.drainOutbox(now: now) >= 1)
+                let published = issuer.recorder.all.filter { $0.topic == "test.auth.revocations" }
+                #expect(published.contains { $0.key == genuine && $0.delivered })
+                #expect(!published.contains { $0.key == forged })
+                let left = try await redis.send(RedisCommand("ZRANGE", [RedisArgument(RevocationKeys.outbox), "0", "-1"])).array ?? []
+                #expect(!left.contains { ($0.string ?? "").contains(forged) || $0.string == "no newline" })
             }
         }
 
@@ -70,7 +98,8 @@ extension IssuerServiceTests {
                 #expect(try await issuer.refresh(laptop.refreshToken).status == .unauthorized)
                 #expect(try await issuer.refresh(phone.refreshToken).status == .unauthorized)
                 let stored = try #require(try await issuer.components.redis.get("revoked:sub:\(name)"))
-                guard case .revocation(let event) = try AuthEvent.decode(stored), case .subject(let subject, let before) = event.target
+                let event = try RevocationEvent(decoding: stored)
+                guard case .subject(let subject, let before) = event.target
                 else {
                     Issue.record("not a subject revocation")
                     return

@@ -1,16 +1,17 @@
-import AuthEvents
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import KeyDistribution
 import Prometheus
 import ServiceKit
+import TestSupport
 import Testing
 import TokenKit
 
 @testable import JWKS
 
 @Suite struct JWKSRouteTests {
-    let catalog = KeyCatalog()
+    let catalog = KeyCatalog(issuer: Fixture.issuer)
 
     func app() -> some ApplicationProtocol {
         let operational = OperationalRoutes<BasicRequestContext>(readiness: Readiness(), registry: PrometheusCollectorRegistry())
@@ -21,7 +22,10 @@ import TokenKit
         let now = Date().timeIntervalSince1970
         let timeline = KeyTimeline(
             kid: key.kid, publishedAt: now - 100, activatesAt: now - 100, retiresAt: removed.map { _ in now - 50 }, removedAt: removed)
-        try catalog.apply(KeyEvent(key: key.verificationKey, timeline: timeline, issuer: "http://127.0.0.1:8080", announcedAt: now))
+        try catalog.apply(
+            KeyEvent(
+                key: key.verificationKey, timeline: timeline, issuer: "http://127.0.0.1:8080", announcedAt: now, validUntil: now + 3600),
+            now: Fixture.now)
     }
 
     @Test func servesPublicKeysWithCacheHeadersAndAStrongETag() async throws {

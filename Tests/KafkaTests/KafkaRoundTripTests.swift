@@ -1,4 +1,5 @@
 import Kafka
+import TestSupport
 import Testing
 
 @Suite("Kafka against the real dev broker", .timeLimit(.minutes(1)))
@@ -130,15 +131,5 @@ struct KafkaRoundTripTests {
         await #expect(throws: KafkaError.self) {
             _ = try await producer.send(topic: "never-sent", value: [1])
         }
-    }
-}
-
-/// Polls `condition` every 5 ms for up to 10 s.
-/// - Throws: `TestSetupError` on timeout.
-func waitUntil(_ what: String, timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while !condition() {
-        guard ContinuousClock.now < deadline else { throw TestSetupError("timed out waiting for \(what)") }
-        try await Task.sleep(for: .milliseconds(5))
     }
 }

@@ -2,18 +2,12 @@ import Foundation
 import Kafka
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 /// The broker that `infra/dev/test-env` started. Tests fail, not skip, without it.
 enum TestBroker {
-    static func servers() throws -> [String] {
-        guard let value = ProcessInfo.processInfo.environment["TEST_KAFKA_BROKERS"], !value.isEmpty else {
-            throw TestSetupError(
-                "TEST_KAFKA_BROKERS is not set: run the Kafka tests through infra/dev/test-env "
-                    + "(make test, or infra/dev/test-env swift test --filter KafkaTests)")
-        }
-        return value.split(separator: ",").map(String.init)
-    }
+    static func servers() throws -> [String] { try TestEnvironment.kafkaBrokers() }
 
     static var logger: Logger {
         var logger = Logger(label: "kafka-tests")
@@ -34,11 +28,6 @@ enum TestBroker {
             topic: topic, start: start, configuration: KafkaConsumerConfiguration(bootstrapServers: servers),
             logger: logger)
     }
-}
-
-struct TestSetupError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
 
 /// Creates a topic with a unique name for the body and deletes it afterwards. Clients on it
@@ -78,17 +67,11 @@ final class EventRecorder: Sendable {
     }
 
     /// Waits until `condition` holds for the events so far.
-    /// - Throws: `TestSetupError` after `timeout`, with what was recorded.
+    /// - Throws: `TestSetupError` after `timeout`.
     func wait(
         for what: String, timeout: Duration = .seconds(15), _ condition: ([KafkaConsumerEvent]) -> Bool
     ) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while !condition(events) {
-            guard ContinuousClock.now < deadline else {
-                throw TestSetupError("timed out waiting for \(what); events: \(events)")
-            }
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        try await waitUntil(what, timeout: timeout, every: .milliseconds(5)) { condition(events) }
     }
 
     /// Waits for `count` messages in total.

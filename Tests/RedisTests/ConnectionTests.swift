@@ -1,6 +1,7 @@
 import Logging
 import Redis
 import ServiceLifecycle
+import TestSupport
 import Testing
 
 @Suite("Pool, credentials and lifecycle", .timeLimit(.minutes(1)))

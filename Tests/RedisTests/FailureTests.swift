@@ -76,7 +76,10 @@ struct FailureTests {
                 #expect(failures.allSatisfy { $0 == .timeout || $0 == .connectionFailed })
                 #expect(ContinuousClock.now - start < .seconds(3))
                 try server.signal(SIGCONT)
-                try await TestRedis.eventually(within: .seconds(5)) { try await redis.ping() }
+                try await waitUntil("the restarted server to answer", timeout: .seconds(5)) {
+                    try await redis.ping()
+                    return true
+                }
             }
         }
     }
@@ -88,10 +91,7 @@ struct FailureTests {
                 try await server.services("restart")
                 // The old connection may fail once (the server closed it); after that a new
                 // one is opened and the empty restarted server answers.
-                let value = try await TestRedis.eventually(within: .seconds(5)) {
-                    try await redis.get("k")
-                }
-                #expect(value == nil)
+                try await waitUntil("the empty restarted server to answer", timeout: .seconds(5)) { try await redis.get("k") == nil }
                 try await redis.ping()
             }
         }

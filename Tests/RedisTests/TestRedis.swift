@@ -1,29 +1,15 @@
 import Foundation
 import Redis
+import TestSupport
 import Testing
 
 /// The shared test server and helpers around it. `infra/dev/test-env` starts the server and
 /// exports its URL; without it the tests fail rather than skip, so a green run always means
 /// the real server was exercised.
 enum TestRedis {
-    struct MissingEnvironment: Error, CustomStringConvertible {
-        let name: String
-        var description: String {
-            "\(name) is not set: run the tests through infra/dev/test-env (make test)"
-        }
-    }
-
-    /// A variable that `infra/dev/test-env` exports.
-    static func environment(_ name: String) throws -> String {
-        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
-            throw MissingEnvironment(name: name)
-        }
-        return value
-    }
-
     /// The shared server's configuration, with short timeouts so failures show quickly.
     static func configuration() throws -> RedisConfiguration {
-        var configuration = try RedisConfiguration(url: environment("TEST_REDIS_URL"))
+        var configuration = try RedisConfiguration(url: TestEnvironment.redisURL())
         configuration.commandTimeout = .seconds(2)
         return configuration
     }
@@ -65,19 +51,5 @@ enum TestRedis {
     private static func cleanUp(_ key: String, _ client: RedisClient) async throws {
         let keys = try await client.allKeys(matching: "\(key)*") + [key]
         try await client.del(keys)
-    }
-
-    /// Waits until `body` succeeds or `limit` passes, returning its result.
-    static func eventually<Result>(
-        within limit: Duration, _ body: () async throws -> Result
-    ) async throws -> Result {
-        let deadline = ContinuousClock.now + limit
-        while true {
-            do {
-                return try await body()
-            } catch  where ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(100))
-            }
-        }
     }
 }

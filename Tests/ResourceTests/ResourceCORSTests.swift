@@ -1,3 +1,4 @@
+import BearerAuth
 import Hummingbird
 import HummingbirdTesting
 import Prometheus

@@ -1,10 +1,13 @@
-import AuthEvents
+import BearerAuth
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import KeyDistribution
 import Logging
 import Prometheus
+import Revocation
 import ServiceKit
+import TestSupport
 import Testing
 import TokenKit
 
@@ -14,7 +17,7 @@ import TokenKit
 @Suite struct ResourceRouteTests {
     static let issuer = "http://127.0.0.1:8080"
     let key: SigningKey
-    let catalog = KeyCatalog()
+    let catalog = KeyCatalog(issuer: Fixture.issuer)
     let revocations = RevocationSet()
 
     init() throws {
@@ -24,7 +27,7 @@ import TokenKit
         try catalog.apply(
             KeyEvent(
                 key: key.verificationKey, timeline: KeyTimeline(kid: key.kid, publishedAt: now - 10, activatesAt: now - 10),
-                issuer: Self.issuer, announcedAt: now))
+                issuer: Self.issuer, announcedAt: now, validUntil: now + 3600), now: Fixture.now)
         catalog.rebuild(now: now)
     }
 
@@ -103,7 +106,8 @@ import TokenKit
         try await app().test(.router) { client in
             #expect(try await get(client, "/api/me", token: token).status == .ok)
             let now = Date().timeIntervalSince1970
-            revocations.apply(RevocationEvent(target: .token(id: "revoked-one"), expiresAt: now + 900, revokedAt: now))
+            revocations.apply(
+                RevocationEvent(target: .token(id: "revoked-one"), expiresAt: now + 900, revokedAt: now, issuer: Fixture.issuer))
             let response = try await get(client, "/api/me", token: token)
             #expect(response.status == .unauthorized)
             #expect(response.headers[.wwwAuthenticate]?.contains("error=\"invalid_token\"") == true)
@@ -114,7 +118,8 @@ import TokenKit
     func anIncompleteRevocationSetRefusesWith503() async throws {
         let valid = try token(roles: ["admin", "user"]), revoked = try token(jti: "revoked-before-load")
         let now = Date().timeIntervalSince1970
-        revocations.apply(RevocationEvent(target: .token(id: "revoked-before-load"), expiresAt: now + 900, revokedAt: now))
+        revocations.apply(
+            RevocationEvent(target: .token(id: "revoked-before-load"), expiresAt: now + 900, revokedAt: now, issuer: Fixture.issuer))
         revocations.markComplete(false)
         try await app().test(.router) { client in
             for path in ["/api/me", "/api/orders", "/api/admin/audit"] {

@@ -14,10 +14,8 @@ public struct PrivateBroker: Sendable {
 
     /// - Throws: `PrivateBrokerError` when the script is not given or fails.
     public static func start() async throws -> PrivateBroker {
-        guard let script = ProcessInfo.processInfo.environment["TEST_SERVICES_SCRIPT"], !script.isEmpty else {
-            throw PrivateBrokerError("TEST_SERVICES_SCRIPT is not set: run the tests through infra/dev/test-env")
-        }
-        let base = ProcessInfo.processInfo.environment["TEST_RUN_DIR"] ?? NSTemporaryDirectory()
+        let script = try TestEnvironment.servicesScript()
+        let base = TestEnvironment.runDirectory
         let port = try freePort()
         let broker = PrivateBroker(port: port, runDirectory: "\(base)/kafka-private-\(port)-\(getpid())", script: script)
         try await broker.services("start")
@@ -65,32 +63,6 @@ public struct PrivateBroker: Sendable {
         }
         guard status == 0 else {
             throw PrivateBrokerError("\(script) \(action) broker (port \(port)) exited \(status): \(output)")
-        }
-    }
-
-    /// A port that was free a moment ago, below the ephemeral range: the clients' own
-    /// reconnection attempts take ephemeral ports, and one of them could hold the broker's port
-    /// while it restarts.
-    public static func freePort() throws -> Int {
-        for _ in 0..<100 {
-            let port = Int.random(in: 20_000..<32_000)
-            if canBind(port) { return port }
-        }
-        throw PrivateBrokerError("no free port found in 20000..<32000")
-    }
-
-    private static func canBind(_ port: Int) -> Bool {
-        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socketFD >= 0 else { return false }
-        defer { close(socketFD) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
         }
     }
 }

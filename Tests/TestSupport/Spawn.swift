@@ -46,21 +46,27 @@ public struct SpawnFailed: Error, CustomStringConvertible {
     public var description: String { "\(arguments.joined(separator: " ")) failed with status \(status)" }
 }
 
-/// A loopback TCP port nobody listens on right now: bound to port 0, read back, released.
+/// A loopback port that was free a moment ago, below the ephemeral range: clients' own
+/// reconnection attempts take ephemeral ports, and one of them could hold a server's port while
+/// it restarts.
+/// - Throws: ``TestSetupError`` when 100 random ports were all taken.
 public func freePort() throws -> Int {
+    for _ in 0..<100 {
+        let port = Int.random(in: 20_000..<32_000)
+        if canBind(port) { return port }
+    }
+    throw TestSetupError("no free port found in 20000..<32000")
+}
+
+private func canBind(_ port: Int) -> Bool {
     let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socketFD >= 0 else { return false }
     defer { close(socketFD) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    address.sin_port = UInt16(port).bigEndian
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
     }
-    guard bound == 0 else { throw SpawnFailed(arguments: ["bind"], status: errno) }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketFD, $0, &length) }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
 }

@@ -40,7 +40,8 @@ enum Fixtures {
     }
 
     static func verifier(
-        keys: [SigningKey] = [es256, rs256], revocations: any RevocationChecking = NoRevocations(), cache: Int = 0, leeway: Double = 30
+        keys: [SigningKey] = [es256, rs256], revocations: any RevocationChecking = NoRevocations(), cache: Int = 0, leeway: Double = 30,
+        issuer: String = issuer, audience: String = audience
     ) -> AccessTokenVerifier {
         AccessTokenVerifier(
             policy: try! ValidationPolicy(issuer: issuer, audience: audience, leeway: leeway),

@@ -30,4 +30,33 @@ import TokenKit
         }
         #expect(ring.signingKid(at: 100) == "c")
     }
+
+    @Test func revokingTheSigningKeyRemovesItAtOnceAndANewKeySigns() throws {
+        var ring = KeyRing(firstKid: "a", now: 0, publishLead: 60, retention: 900)
+        #expect(try ring.revoke("a", now: 10, successor: "b"))
+        #expect(ring.timelines.first { $0.kid == "a" }?.state(at: 10) == .removed)
+        #expect(ring.timelines.first { $0.kid == "a" }?.revokedAt == 10)
+        #expect(ring.signingKid(at: 10) == "b")
+        // Kept while its removal is announced, then pruned.
+        #expect(ring.prune(now: 20, keepRevokedFor: 3600).isEmpty)
+        #expect(ring.prune(now: 3611, keepRevokedFor: 3600) == ["a"])
+        #expect(throws: TokenError.self) { try ring.revoke("a", now: 20, successor: "c") }
+        #expect(throws: TokenError.self) { try ring.revoke("zzz", now: 20, successor: "c") }
+    }
+
+    @Test func revokingTheSigningKeyDuringARotationLetsThePublishedKeySignAtOnce() throws {
+        var ring = KeyRing(firstKid: "a", now: 0, publishLead: 60, retention: 900)
+        ring.rotate(to: "b", now: 100)
+        #expect(try ring.revoke("a", now: 110, successor: "c") == false)
+        #expect(ring.signingKid(at: 110) == "b")
+        #expect(!ring.timelines.contains { $0.kid == "c" })
+    }
+
+    @Test func revokingARetiredKeyLeavesTheSignerAlone() throws {
+        var ring = KeyRing(firstKid: "a", now: 0, publishLead: 60, retention: 900)
+        ring.rotate(to: "b", now: 100)
+        #expect(try ring.revoke("a", now: 200, successor: "c") == false)
+        #expect(ring.signingKid(at: 200) == "b")
+        #expect(ring.timelines.first { $0.kid == "a" }?.state(at: 200) == .removed)
+    }
 }

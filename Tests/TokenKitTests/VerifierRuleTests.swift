@@ -100,6 +100,17 @@ import Testing
         #expect(F.refusal(try AccessTokenSigner(key: F.es256).sign(F.claims(iss: "https://evil.test"))) == .wrongIssuer)
     }
 
+    @Test func comparesIssuerAndAudienceByteForByte() throws {
+        // "é" precomposed (U+00E9) and decomposed ("e" + U+0301) are equal as Swift Strings.
+        let composed = "https://issu\u{E9}r.test", decomposed = "https://issue\u{301}r.test"
+        #expect(composed == decomposed)
+        let signer = AccessTokenSigner(key: F.es256)
+        let verifier = F.verifier(issuer: composed, audience: "caf\u{E9}")
+        #expect(F.refusal(try signer.sign(F.claims(aud: ["caf\u{E9}"], iss: decomposed)), by: verifier) == .wrongIssuer)
+        #expect(F.refusal(try signer.sign(F.claims(aud: ["cafe\u{301}"], iss: composed)), by: verifier) == .wrongAudience)
+        #expect(F.refusal(try signer.sign(F.claims(aud: ["caf\u{E9}"], iss: composed)), by: verifier) == nil)
+    }
+
     @Test func requiresTheConfiguredAudienceAsStringOrArrayMember() throws {
         let signer = AccessTokenSigner(key: F.es256)
         #expect(F.refusal(try signer.sign(F.claims(aud: ["other"]))) == .wrongAudience)
@@ -110,7 +121,7 @@ import Testing
 
     /// RFC 7519 §2: no canonicalisation. U+212A KELVIN SIGN is canonically equivalent to `K`
     /// and U+037E GREEK QUESTION MARK to `;`, so `String`'s `==` called them equal.
-    @Test func comparesIssuerAndAudienceByteForByte() throws {
+    @Test func comparesCompatibilityEquivalentCharactersByteForByte() throws {
         let policy = try ValidationPolicy(issuer: "https://issuer.test/K", audience: "api;K")
         let verifier = AccessTokenVerifier(policy: policy, keys: KeyDirectory(try KeySet([F.es256.verificationKey])))
         let signer = AccessTokenSigner(key: F.es256)

@@ -9,7 +9,7 @@ import Logging
 struct KafkaProbe: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kafka-probe",
-        abstract: "Measure produce→consume latency, produce throughput and idle broker CPU.")
+        abstract: "Measure produce→consume latency, produce throughput and idle broker CPU; or the memory of a stalled reader.")
 
     @Option(help: "Bootstrap servers, comma-separated.")
     var brokers = ProcessInfo.processInfo.environment["KAFKA_BROKERS"] ?? "127.0.0.1:9092"
@@ -32,9 +32,25 @@ struct KafkaProbe: AsyncParsableCommand {
     @Option(help: "Seconds to measure idle CPU for.")
     var idleSeconds = 10
 
+    @Option(help: "Instead: open this topic as a feed does, never read it, and sample the resident memory.")
+    var stalledReader: String?
+
+    @Option(help: "With --stalled-reader: how long to sample, in seconds.")
+    var stallSeconds = 30
+
+    @Option(help: "With --stalled-reader: the file the JSON result goes to.")
+    var report = "stalled-reader.json"
+
     func run() async throws {
         var logger = Logger(label: "kafka-probe")
         logger.logLevel = .warning
+        if let stalledReader {
+            try await StalledReader(
+                servers: brokers.split(separator: ",").map(String.init), topic: stalledReader, seconds: stallSeconds, report: report,
+                logger: logger
+            ).run()
+            return
+        }
         let settings = ProbeSettings(
             servers: brokers.split(separator: ",").map(String.init), messages: messages,
             throughputMessages: throughputMessages, size: size, fetchWait: .milliseconds(fetchWaitMs),

@@ -8,14 +8,19 @@ struct Probe {
 
     func run() async throws {
         try await measureIdle(what: "no client connected")
-        let admin = KafkaAdmin(configuration: KafkaAdminConfiguration(bootstrapServers: settings.servers), logger: logger)
+        let security = try KafkaSecurity(environment: ProcessInfo.processInfo.environment)
+        var adminConfiguration = KafkaAdminConfiguration(bootstrapServers: settings.servers)
+        adminConfiguration.security = security
+        let admin = KafkaAdmin(configuration: adminConfiguration, logger: logger)
         let topic = "kafka-probe-\(UInt32.random(in: 0...UInt32.max))"
         try await admin.createTopics([KafkaTopicSpec(name: topic)])
         defer { print("topic \(topic) left on the broker (memory only)") }
 
-        let producer = try KafkaProducer(
-            configuration: KafkaProducerConfiguration(bootstrapServers: settings.servers), logger: logger)
+        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: settings.servers)
+        producerConfiguration.security = security
+        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: settings.servers)
+        consumerConfiguration.security = security
         consumerConfiguration.fetchWaitMax = settings.fetchWait
         let consumer = try KafkaBroadcastConsumer(
             topic: topic, start: .end, configuration: consumerConfiguration, logger: logger)

@@ -1,17 +1,20 @@
 import AuthEvents
 import Foundation
 import Kafka
+import KeyDistribution
 import Logging
 import TokenKit
 
 /// Publishes entries on the revocation topic (message key = the jti, value = the event JSON, as
 /// the issuer does) in large batches: the dev broker's fetches slow down with the number of
-/// batches in a partition (shared/FACTS.md), and a real issuer under a revocation storm would
+/// batches in a partition (docs/KAFKA.md), and a real issuer under a revocation storm would
 /// batch too.
 struct KafkaSeeder {
     let servers: [String]
     let topic: String
     let keysTopic: String
+    /// Signs every message as the issuer does; nil leaves them unsigned (consumers refuse them).
+    let eventKey: EventSigningKey?
     let linger: Duration
     let window: Int
     let logger: Logger
@@ -19,7 +22,9 @@ struct KafkaSeeder {
     /// Creates the revocation topic, and the key topic when `keys`; existing ones are kept.
     /// - Throws: `KafkaError`.
     func createTopics(keys: Bool) async throws {
-        let admin = KafkaAdmin(configuration: KafkaAdminConfiguration(bootstrapServers: servers), logger: logger)
+        var adminConfiguration = KafkaAdminConfiguration(bootstrapServers: servers)
+        adminConfiguration.security = try environmentSecurity()
+        let admin = KafkaAdmin(configuration: adminConfiguration, logger: logger)
         try await admin.createTopics([KafkaTopicSpec(name: topic)] + (keys ? [KafkaTopicSpec(name: keysTopic)] : []))
     }
 
@@ -31,10 +36,12 @@ struct KafkaSeeder {
         let now = Date().timeIntervalSince1970
         let event = KeyEvent(
             key: key.verificationKey, timeline: KeyTimeline(kid: key.kid, publishedAt: now, activatesAt: now), issuer: issuer,
-            announcedAt: now)
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: servers), logger: logger)
+            announcedAt: now, validUntil: now + 86_400)
+        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: servers)
+        producerConfiguration.security = try environmentSecurity()
+        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         do {
-            _ = try await producer.send(topic: keysTopic, key: Array(key.kid.utf8), value: AuthEvent.key(event).encoded)
+            _ = try await producer.send(topic: keysTopic, key: Array(key.kid.utf8), value: signed(event.encoded))
         } catch {
             await producer.shutdown()
             throw error
@@ -43,12 +50,17 @@ struct KafkaSeeder {
         return key.kid
     }
 
+    private func signed(_ event: [UInt8]) -> [UInt8] {
+        eventKey.map { SignedEvent.sign(event, with: $0) } ?? event
+    }
+
     /// Publishes every batch, at most `window` messages awaiting their delivery report at once;
     /// returns when all are stored, with how long it took.
     /// - Throws: `KafkaError` for the first message that could not be delivered.
     func publish(_ batches: SeedBatches) async throws -> Duration {
         var configuration = KafkaProducerConfiguration(bootstrapServers: servers, clientID: "revocation-seed")
         configuration.linger = linger
+        configuration.security = try environmentSecurity()
         configuration.messageTimeout = .seconds(120)
         configuration.flushTimeout = .seconds(60)
         configuration.additionalProperties = [
@@ -64,7 +76,7 @@ struct KafkaSeeder {
             try await batches.forEach(batchSize: window) { entries in
                 try await withThrowingDiscardingTaskGroup { group in
                     for entry in entries {
-                        let (key, value) = (Array(entry.id.utf8), entry.event)
+                        let (key, value) = (Array(entry.id.utf8), signed(entry.event))
                         group.addTask { _ = try await producer.send(topic: topic, key: key, value: value) }
                     }
                 }
@@ -77,4 +89,9 @@ struct KafkaSeeder {
         await producer.shutdown()
         return elapsed
     }
+}
+
+/// Kafka's TLS and SASL settings from the same variables the services read (`KAFKA_SECURITY_PROTOCOL`, …).
+private func environmentSecurity() throws -> KafkaSecurity {
+    try KafkaSecurity(environment: ProcessInfo.processInfo.environment)
 }

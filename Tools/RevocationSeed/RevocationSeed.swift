@@ -1,6 +1,8 @@
 import ArgumentParser
+import AuthEvents
 import Foundation
 import Logging
+import TokenKit
 
 /// Writes many revocations the way the issuer's `Revoker` does, fast, for load and memory
 /// tests of the resource's denylist (docs/BENCHMARKS.md).
@@ -54,7 +56,13 @@ struct RevocationSeed: AsyncParsableCommand {
     @Option(help: "The key topic, for --announce-key and --create-topics.")
     var keysTopic = "auth.keys"
 
-    @Option(help: "The issuer named in the key announcement.")
+    @Option(
+        help:
+            "The private event key (a tokenctl event-key file) that signs what goes to Kafka; without it the events are unsigned and consumers refuse them."
+    )
+    var eventKey: String?
+
+    @Option(help: "The issuer named in the key announcement and the revocations.")
     var issuer = ProcessInfo.processInfo.environment["ISSUER_URL"] ?? "http://127.0.0.1:8080"
 
     func validate() throws {
@@ -70,9 +78,13 @@ struct RevocationSeed: AsyncParsableCommand {
         var logger = Logger(label: "revocation-seed")
         logger.logLevel = .warning
         let servers = brokers.split(separator: ",").map(String.init)
-        let batches = SeedBatches(count: count, ttl: Double(ttl))
+        let batches = SeedBatches(count: count, ttl: Double(ttl), issuer: issuer)
+        let signer = try eventKey.map { path in
+            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+            return try EventSigningKey(jwk: JSONValue.parseObject(Array(data)))
+        }
         let kafka = KafkaSeeder(
-            servers: servers, topic: topic, keysTopic: keysTopic, linger: .milliseconds(lingerMs), window: window,
+            servers: servers, topic: topic, keysTopic: keysTopic, eventKey: signer, linger: .milliseconds(lingerMs), window: window,
             logger: logger)
         if createTopics { try await kafka.createTopics(keys: announceKey) }
         if announceKey {

@@ -1,5 +1,5 @@
-import AuthEvents
 import Foundation
+import Revocation
 import TokenKit
 
 /// One revocation as the issuer's `Revoker` writes it: a random 22-character base64url `jti`
@@ -11,15 +11,15 @@ struct SeedEntry: Sendable {
     /// The Redis time to live, in milliseconds (the `Revoker`'s `expiresAt - now`, rounded up).
     let lifetimeMilliseconds: Int64
 
-    /// The Redis key, in `Revoker.key(_:)`'s format (docs/REDIS-KEYS.md).
-    var redisKey: String { "revoked:jti:\(id)" }
+    /// The Redis key, as the issuer writes it.
+    var redisKey: String { RevocationKeys.key(.token(id: id)) }
 
-    init(now: Double, ttl: Double, generator: inout some RandomNumberGenerator) {
+    init(now: Double, ttl: Double, issuer: String, generator: inout some RandomNumberGenerator) {
         var bytes = [UInt8](repeating: 0, count: 16)
         for index in bytes.indices { bytes[index] = generator.next() }
         id = Base64URL.encode(bytes)
         let expiresAt = now + ttl
-        event = AuthEvent.revocation(RevocationEvent(target: .token(id: id), expiresAt: expiresAt, revokedAt: now)).encoded
+        event = RevocationEvent(target: .token(id: id), expiresAt: expiresAt, revokedAt: now, issuer: issuer).encoded
         lifetimeMilliseconds = max(1, Int64(((expiresAt - now) * 1000).rounded(.up)))
     }
 }
@@ -29,6 +29,7 @@ struct SeedEntry: Sendable {
 struct SeedBatches: Sendable {
     let count: Int
     let ttl: Double
+    let issuer: String
     let now = Date().timeIntervalSince1970
     let seed = UInt64.random(in: 0...UInt64.max)
 
@@ -38,7 +39,7 @@ struct SeedBatches: Sendable {
         var made = 0
         while made < count {
             let size = min(batchSize, count - made)
-            try await body((0..<size).map { _ in SeedEntry(now: now, ttl: ttl, generator: &generator) })
+            try await body((0..<size).map { _ in SeedEntry(now: now, ttl: ttl, issuer: issuer, generator: &generator) })
             made += size
         }
     }

@@ -82,6 +82,7 @@ def main():
         ("ES256 sign", "ES256 sign", "openssl speed ecdsap256 sign", 1.5),
         ("verified-token cache hit (ES256 token)", "ES256 verify cache hit", None, 1.0),
         ("verified-token cache hit (RS256 token)", "RS256 verify cache hit", None, 1.0),
+        ("signed event opened (EdDSA)", "EdDSA event open", "EdDSA signature check swift-crypto", 1.2),
     ]
 
     def reference_at(reference, percentile):

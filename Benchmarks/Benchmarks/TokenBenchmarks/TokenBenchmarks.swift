@@ -21,6 +21,7 @@ let benchmarks: @Sendable () -> Void = {
         let fixture = try! TokenFixture(algorithm)
         register(fixture, name: algorithm.rawValue)
     }
+    registerEventBenchmarks()
     // Not a bar: what the harness adds to one unbatched sample (about 60 ns here), the
     // error bound on the µs-scale benchmarks below that are timed one operation per sample.
     Benchmark("harness floor") { benchmark in

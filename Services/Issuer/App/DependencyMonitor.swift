@@ -23,10 +23,7 @@ final class DependencyMonitor: Service {
     }
 
     func run() async throws {
-        while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            await check()
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: Self.interval) }
-        }
+        await repeatUntilShutdown(every: Self.interval) { await check() }
     }
 
     func check() async {

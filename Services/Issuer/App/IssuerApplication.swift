@@ -1,4 +1,4 @@
-import AuthEvents
+import BearerAuth
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -41,39 +41,51 @@ enum IssuerApplication {
         readiness.require("keys", reason: "keystore not loaded")
         let keys = try await SigningKeys.open(
             store: KeyStore(directory: settings.keystoreDirectory), algorithm: settings.signingAlgorithm,
-            publishLead: settings.keyPublishLead, retention: settings.keyRetention, now: Date().timeIntervalSince1970)
+            publishLead: settings.keyPublishLead, retention: settings.keyRetention, keepRevokedFor: settings.keyAnnouncementTTL,
+            now: Date().timeIntervalSince1970)
+        let recordKeys = try KeyStore(directory: settings.keystoreDirectory).loadOrCreateRecordKeys(now: Date().timeIntervalSince1970)
         readiness.satisfy("keys")
 
-        var redisConfiguration = try RedisConfiguration(url: settings.redisURL)
+        var redisConfiguration = settings.redis
         redisConfiguration.commandTimeout = RedisCall.commandTimeout
         let redis = try RedisClient(configuration: redisConfiguration)
         var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: settings.kafkaBrokers, clientID: "issuer")
         producerConfiguration.messageTimeout = .seconds(10)
         producerConfiguration.linger = settings.kafkaLinger
+        producerConfiguration.security = settings.kafkaSecurity
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         var adminConfiguration = KafkaAdminConfiguration(bootstrapServers: settings.kafkaBrokers, clientID: "issuer-admin")
         adminConfiguration.operationTimeout = .seconds(5)
+        adminConfiguration.security = settings.kafkaSecurity
         let kafkaPublisher = EventPublisher(
             producer: producer, admin: KafkaAdmin(configuration: adminConfiguration, logger: logger),
             topics: [settings.keysTopic, settings.revocationsTopic], logger: logger)
-        let publisher = wrapPublisher(kafkaPublisher)
+        // Every event leaves signed with the event key; the key and the topics never see it unsigned.
+        let publisher = SigningPublisher(
+            inner: wrapPublisher(kafkaPublisher),
+            key: try KeyStore(directory: settings.keystoreDirectory).eventSigningKey())
         let announcer = KeyAnnouncer(
             keys: keys, publisher: publisher, topic: settings.keysTopic, issuer: settings.issuerURL,
-            interval: settings.keyAnnounceInterval, logger: logger)
+            interval: settings.keyAnnounceInterval, validity: settings.keyAnnouncementTTL, logger: logger)
         let rotation = KeyRotationService(keys: keys, announcer: announcer, interval: settings.keyRotationInterval, logger: logger)
         let monitor = DependencyMonitor(readiness: readiness, redis: redis, publisher: kafkaPublisher, logger: logger)
 
-        let hasher = try await PasswordHasher.make(cost: settings.bcryptCost)
+        // The dummy hash for unknown users costs what the stored hashes cost.
+        let hasher = try await PasswordHasher.make(
+            cost: settings.bcryptCost, dummyCost: try await users.prevailingHashCost() ?? settings.bcryptCost,
+            concurrency: settings.passwordHashConcurrency)
         let policy = try ValidationPolicy(issuer: settings.issuerURL, audience: settings.audience, leeway: settings.leeway.seconds)
         let verifier = AccessTokenVerifier(policy: policy, keys: keys.directory, cacheCapacity: 10_000)
         let components = IssuerComponents(
             settings: settings, keys: keys,
             sessions: SessionStore(
-                redis: redis, idleLifetime: settings.refreshTokenTTL, maximumAge: settings.sessionMaxAge,
+                redis: redis, authenticator: try RecordAuthenticator(ring: recordKeys), idleLifetime: settings.refreshTokenTTL,
+                maximumAge: settings.sessionMaxAge,
                 reuseGrace: settings.refreshReuseGrace),
             limiter: LoginRateLimiter(redis: redis, limit: settings.loginRateLimit, window: settings.loginRateWindow),
             revoker: Revoker(
-                redis: redis, publisher: publisher, topic: settings.revocationsTopic, accessTokenTTL: settings.accessTokenTTL,
+                redis: redis, publisher: publisher, topic: settings.revocationsTopic, issuer: settings.issuerURL,
+                accessTokenTTL: settings.accessTokenTTL,
                 leeway: settings.leeway, deliveryWait: .milliseconds(250)),
             redis: redis, publisher: kafkaPublisher, announcer: announcer, readiness: readiness, users: users, hasher: hasher,
             verifier: verifier)
@@ -85,7 +97,9 @@ enum IssuerApplication {
                 address: .hostname(settings.server.host, port: settings.server.port), serverName: "issuer"),
             // Stopped in reverse order after the server: the rotation and announcer first, then
             // the producer (flushing), the publisher, and Redis last.
-            services: [redis, kafkaPublisher, producer, announcer, rotation, monitor],
+            services: [
+                redis, kafkaPublisher, producer, announcer, rotation, monitor, OutboxDrain(revoker: components.revoker, logger: logger),
+            ],
             logger: logger)
         return (app, components)
     }
@@ -103,36 +117,33 @@ enum IssuerApplication {
         DiscoveryController(issuer: settings.issuerURL, jwksURL: settings.jwksURL).addRoutes(to: router)
 
         let challenge = BearerChallenge(realm: settings.issuerURL)
-        let bearer = BearerMiddlewares(
-            verify: BearerAuthMiddleware<IssuerRequestContext>(verifier: components.verifier, challenge: challenge),
-            notRevoked: RevokedTokenGuard<IssuerRequestContext>(redis: components.redis, challenge: challenge))
+        let bearer = BearerRoutes(
+            verify: BearerAuthMiddleware(verifier: components.verifier, challenge: challenge),
+            notRevoked: RevokedTokenGuard(redis: components.redis, challenge: challenge))
         AuthController(
             users: components.users, hasher: components.hasher, limiter: components.limiter, sessions: components.sessions,
             revoker: components.revoker,
             minter: TokenMinter(
                 keys: components.keys, issuer: settings.issuerURL, audience: settings.audience, lifetime: settings.accessTokenTTL),
             csrf: CSRFGuard(allowedOrigins: settings.allowedOrigins), verifier: components.verifier,
-            trustedProxies: settings.trustedProxies
+            trustedProxies: settings.trustedProxies, cookie: settings.refreshCookie
         ).addRoutes(
             to: router.group("auth").add(
                 middleware: AllowedOriginsCORS(allowedOrigins: settings.allowedOrigins, methods: [.post], allowCredentials: true)),
             bearer: bearer)
         AdminController(keys: components.keys, announcer: components.announcer).addRoutes(
-            to: router.group("admin").add(middleware: bearer).add(
-                middleware: RoleRequirement<IssuerRequestContext>("admin", challenge: challenge)))
+            to: bearer.group("admin", in: router).add(middleware: RoleRequirement("admin", challenge: challenge)))
         return router
     }
 }
 
-/// Bearer verification followed by the revocation check, as one middleware.
-struct BearerMiddlewares: RouterMiddleware {
-    typealias Context = IssuerRequestContext
+/// The issuer's bearer routes: the token verified, then checked against Redis's revocations.
+struct BearerRoutes: Sendable {
     let verify: BearerAuthMiddleware<IssuerRequestContext>
-    let notRevoked: RevokedTokenGuard<IssuerRequestContext>
+    let notRevoked: RevokedTokenGuard<IssuerVerifiedContext>
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        try await verify.handle(request, context: context) { request, context in
-            try await notRevoked.handle(request, context: context, next: next)
-        }
+    /// A group at `path` of `parent` whose routes get the verified identity.
+    func group(_ path: RouterPath, in parent: some RouterMethods<IssuerRequestContext>) -> RouterGroup<IssuerVerifiedContext> {
+        parent.authenticated(path, by: verify).add(middleware: notRevoked)
     }
 }

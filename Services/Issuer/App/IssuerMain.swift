@@ -3,17 +3,26 @@ import Hummingbird
 import Logging
 import ServiceKit
 
-/// `issuer` serves; `issuer user add NAME --role R…` adds a user (docs/ISSUER.md).
+/// `issuer` serves; `issuer user …` manages users, `issuer record-key rotate` the record MAC key,
+/// `issuer keys list|revoke` the signing keys offline (docs/ISSUER.md).
 @main
 enum IssuerMain {
     static let summary =
         "authenticates users, signs access tokens, rotates signing keys, keeps refresh sessions, announces key and revocation events. "
-        + "Also: issuer user add NAME --role ROLE [--role ROLE…] (password on stdin)."
+        + "Also: issuer user add|passwd|set-roles|disable|enable|delete … (issuer user --help), "
+        + "issuer record-key rotate, issuer keys list|revoke KID."
 
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "keys" {
+            await KeysCommand.main(Array(arguments.dropFirst()))
+            exit(0)
+        }
         if arguments.first == "user" {
             exit(await UserCommand.run(Array(arguments.dropFirst())))
+        }
+        if arguments.first == "record-key" {
+            exit(RecordKeyCommand.run(Array(arguments.dropFirst())))
         }
         let bootstrap = ServiceBootstrap.start(program: "issuer", summary: summary, defaultPort: 8080, settings: IssuerSettings.declared)
         let settings: IssuerSettings

@@ -12,10 +12,9 @@ enum RedisCall {
     /// How long one command may wait for its reply before the client gives up on the connection.
     ///
     /// Close to ``deadline`` rather than the client's 1 s default: on a busy machine Redis can
-    /// be runnable but not running for over a second (issue 21 measured up to 1 s of run-queue
-    /// wait per second in Redis's schedstat while the API load ran), and a timeout shorter than
-    /// the request's own budget turned each such late reply into a 503, a dropped connection
-    /// and a reconnect (270 in a minute). Below the deadline, so that a Redis that is really
+    /// be runnable but not running for up to a second (docs/SOAK.md), and a timeout shorter
+    /// than the request's own budget turns each such late reply into a 503, a dropped
+    /// connection and a reconnect. Below the deadline, so that a Redis that is really
     /// gone is still reported by the client's error, not by the deadline.
     static let commandTimeout = Duration.seconds(2)
 

@@ -9,11 +9,38 @@ struct AdminController: Sendable {
     let keys: SigningKeys
     let announcer: KeyAnnouncer
 
-    func addRoutes(to group: RouterGroup<IssuerRequestContext>) {
+    func addRoutes(to group: RouterGroup<IssuerVerifiedContext>) {
         group.post("keys/rotate") { _, context in try await rotate(context) }
+        group.post("keys/:kid/revoke") { _, context in try await revoke(context) }
     }
 
-    func rotate(_ context: IssuerRequestContext) async throws -> Response {
+    /// `POST /admin/keys/{kid}/revoke`: the key is removed now and announced so at once; every
+    /// verifier refuses its tokens as soon as it hears, and a key they already know signs.
+    func revoke(_ context: IssuerVerifiedContext) async throws -> Response {
+        guard let kid = context.parameters.get("kid"), !kid.isEmpty, kid.utf8.count <= 256 else {
+            throw APIError(.badRequest, "invalid_request", "a kid is required")
+        }
+        let signing: String
+        do {
+            signing = try await keys.revoke(kid, now: Date().timeIntervalSince1970)
+        } catch let error as TokenError where error.code == .unknownKey {
+            throw APIError(.notFound, "not_found", "no live key with that kid")
+        } catch {
+            context.logger.error("key revocation failed", metadata: ["kid": "\(kid)", "error": "\(error)"])
+            throw APIError.unavailable("the key revocation failed")
+        }
+        context.logger.warning(
+            "signing key revoked", metadata: ["kid": "\(kid)", "signing_kid": "\(signing)", "sub": "\(context.identity.subject)"])
+        let announced = await announcer.announce(wait: .milliseconds(500))
+        return Response.json(
+            .object(
+                JSONObject([
+                    .init(name: "revoked", value: .string(kid)), .init(name: "kid", value: .string(signing)),
+                    .init(name: "announced", value: .bool(announced)),
+                ])))
+    }
+
+    func rotate(_ context: IssuerVerifiedContext) async throws -> Response {
         let kid: String
         do {
             kid = try await keys.rotate(now: Date().timeIntervalSince1970)
@@ -21,7 +48,7 @@ struct AdminController: Sendable {
             context.logger.error("key rotation failed", metadata: ["error": "\(error)"])
             throw APIError.unavailable("the key rotation failed")
         }
-        context.logger.info("key rotation requested", metadata: ["next_kid": "\(kid)", "sub": "\(context.identity?.subject ?? "")"])
+        context.logger.info("key rotation requested", metadata: ["next_kid": "\(kid)", "sub": "\(context.identity.subject)"])
         await announcer.announce(wait: .milliseconds(500))
         return Response.json(.object(JSONObject([.init(name: "kid", value: .string(kid))])))
     }

@@ -17,13 +17,15 @@ struct AuthController: Sendable {
     /// The issuer's own verifier over its own published keys (logout's Bearer token).
     let verifier: AccessTokenVerifier
     let trustedProxies: Set<String>
+    /// The refresh cookie's name and attributes (`REFRESH_COOKIE_NAME`).
+    let cookie: RefreshCookie
     let metrics = AuthMetrics()
 
-    func addRoutes(to group: RouterGroup<IssuerRequestContext>, bearer: BearerMiddlewares) {
+    func addRoutes(to group: RouterGroup<IssuerRequestContext>, bearer: BearerRoutes) {
         group.post("login") { request, context in try await login(request, context: context) }
         group.post("refresh") { request, context in try await refresh(request, context: context) }
         group.post("logout") { request, _ in try await logout(request) }
-        group.group("logout-all").add(middleware: bearer).post { _, context in try await logoutAll(context) }
+        bearer.group("logout-all", in: group).post { _, context in try await logoutAll(context) }
         // Preflights: answered by AllowedOriginsCORS for allowed origins, bare 204 otherwise.
         for path in ["login", "refresh", "logout", "logout-all"] {
             group.on(RouterPath(path), method: .options) { _, _ in Response(status: .noContent) }
@@ -77,7 +79,8 @@ struct AuthController: Sendable {
             throw APIError.unavailable("the user store is unavailable")
         }
         // Unknown users are checked against a dummy hash of the same cost: same answer, same time.
-        guard try await hasher.verify(password, against: user?.passwordHash), let user else {
+        // A disabled user gets the same answer too.
+        guard try await hasher.verify(password, against: user?.passwordHash), let user, !user.disabled else {
             metrics.count(.invalidCredentials)
             context.logger.info("login refused")
             throw Self.invalidCredentials
@@ -95,7 +98,7 @@ struct AuthController: Sendable {
         context.logger.info("login", metadata: ["sub": "\(user.username)", "sid": "\(session.id)"])
         return TokenResponse.make(
             accessToken: access.token, expiresIn: access.expiresIn, refresh: refreshToken,
-            cookieMaxAge: sessions.cookieLifetime(of: session, now: now), inBody: inBody)
+            cookieMaxAge: sessions.cookieLifetime(of: session, now: now), inBody: inBody, cookie: cookie)
     }
 
     /// Gives a counted attempt back, in the background: the request may be cancelled, and Redis
@@ -124,22 +127,50 @@ struct AuthController: Sendable {
         let (presented, inBody) = try await presentedRefreshToken(request)
         guard let presented, let token = RefreshToken(presented: presented) else { throw Self.invalidGrant }
         let now = Date().timeIntervalSince1970
-        let outcome = try await RedisCall.run { try await sessions.refresh(token, now: now) }
+        // Prepared before the script so that a detected reuse writes it in the same atomic step.
+        let theft = revoker.prepare([revoker.session(id: token.sessionID, now: now)], now: now)[0]
+        let outcome = try await RedisCall.run { try await sessions.refresh(token, now: now, theft: theft) }
         metrics.count(outcome)
         switch outcome {
-        case .rotated(let session, let successor), .replayed(let session, let successor):
+        case .rotated(var session, let successor), .replayed(var session, let successor):
+            // The user as the store has it now: deleted or disabled ends the session, changed
+            // roles are in the new token.
+            guard let user = try await currentUser(session.subject, context: context), !user.disabled else {
+                let sid = session.id
+                try await RedisCall.run {
+                    try await sessions.revoke(sessionID: sid, now: now)
+                    try await revoker.revoke([revoker.session(id: sid, now: now)], now: now)
+                }
+                context.logger.info("refresh refused: the user is gone or disabled; session revoked", metadata: ["sid": "\(sid)"])
+                throw Self.invalidGrant
+            }
+            session.roles = user.roles
             let access = try minter.mint(for: session, now: now)
             return TokenResponse.make(
                 accessToken: access.token, expiresIn: access.expiresIn, refresh: successor,
-                cookieMaxAge: sessions.cookieLifetime(of: session, now: now), inBody: inBody)
+                cookieMaxAge: sessions.cookieLifetime(of: session, now: now), inBody: inBody, cookie: cookie)
         case .stolen(let session):
-            // Reuse after the grace window: the family is revoked in Redis by the script; every
-            // access token of the session is refused from now on.
-            try await RedisCall.run { try await revoker.revoke([revoker.session(id: session.id, now: now)], now: now) }
+            // Reuse after the grace window: the script revoked the family and wrote the sid's
+            // revocation in Redis in one step; the event goes out now.
+            await revoker.publish([theft])
             context.logger.warning("refresh token reuse: session revoked", metadata: ["sid": "\(session.id)"])
+            throw Self.invalidGrant
+        case .forged:
+            context.logger.warning("refresh refused: a session record without the issuer's MAC", metadata: ["sid": "\(token.sessionID)"])
             throw Self.invalidGrant
         case .invalid:
             throw Self.invalidGrant
+        }
+    }
+
+    /// The user behind a session, read again at every refresh.
+    /// - Throws: 503 when the store cannot be read.
+    private func currentUser(_ username: String, context: IssuerRequestContext) async throws -> User? {
+        do {
+            return try await users.user(named: username)
+        } catch {
+            context.logger.error("user store failed", metadata: ["error": "\(error)"])
+            throw APIError.unavailable("the user store is unavailable")
         }
     }
 
@@ -151,9 +182,9 @@ struct AuthController: Sendable {
         if let body = try await RequestReading.jsonObject(request, optional: true), body["refresh_token"] != nil {
             return (try RequestReading.string(body, "refresh_token", maximum: 128), true)
         }
-        let cookie = RequestReading.refreshCookie(request)
-        if cookie != nil || !cookieOptional { try csrf.check(request) }
-        return (cookie, false)
+        let value = try cookie.value(in: request)
+        if value != nil || !cookieOptional { try csrf.check(request) }
+        return (value, false)
     }
 
     // MARK: Logout
@@ -180,18 +211,15 @@ struct AuthController: Sendable {
             }
             try await revoker.revoke(revocations, now: now)
         }
-        return Response(status: .noContent, headers: [.setCookie: TokenResponse.clearedCookie, .cacheControl: "no-store"])
+        return Response(status: .noContent, headers: [.setCookie: cookie.cleared, .cacheControl: "no-store"])
     }
 
-    func logoutAll(_ context: IssuerRequestContext) async throws -> Response {
-        guard let identity = context.identity else { throw APIError(.unauthorized, "invalid_token", "a bearer token is required") }
-        let now = Date().timeIntervalSince1970
-        try await RedisCall.run {
-            _ = try await sessions.revokeAll(subject: identity.subject, now: now)
-            try await revoker.revoke([revoker.subject(identity.subject, now: now)], now: now)
-        }
+    func logoutAll(_ context: IssuerVerifiedContext) async throws -> Response {
+        let identity = context.identity
+        let everything = SubjectRevocation(sessions: sessions, revoker: revoker)
+        _ = try await RedisCall.run { try await everything.revoke(subject: identity.subject) }
         context.logger.info("logout-all", metadata: ["sub": "\(identity.subject)"])
-        return Response(status: .noContent, headers: [.setCookie: TokenResponse.clearedCookie, .cacheControl: "no-store"])
+        return Response(status: .noContent, headers: [.setCookie: cookie.cleared, .cacheControl: "no-store"])
     }
 
     private static let invalidCredentials = APIError(.unauthorized, "invalid_credentials", "the username or password is wrong")

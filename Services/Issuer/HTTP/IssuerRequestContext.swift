@@ -1,20 +1,23 @@
+import BearerAuth
 import Hummingbird
 import NIOCore
 import ServiceKit
 import TokenKit
 
-/// The issuer's request context: ServiceKit's verified identity (for the Bearer routes) plus
-/// the peer address of the connection, which the login rate limit counts by. ServiceKit's
-/// `AuthRequestContext` does not keep the address, so the issuer has this one.
-struct IssuerRequestContext: AuthenticatedRequestContext, RemoteAddressRequestContext {
+/// The issuer's request context: the peer address of the connection, which the login rate
+/// limit counts by, and room for the bearer middleware's verified claims.
+struct IssuerRequestContext: BearerAuthenticatable, RemoteAddressRequestContext {
     var coreContext: CoreRequestContextStorage
-    var identity: AccessTokenClaims?
+    var verifiedClaims: AccessTokenClaims?
     /// The TCP peer; nil in in-process router tests.
     let remoteAddress: SocketAddress?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        identity = nil
+        verifiedClaims = nil
         remoteAddress = source.channel.remoteAddress
     }
 }
+
+/// The context of the issuer's bearer routes (logout-all, admin): the identity is there.
+typealias IssuerVerifiedContext = VerifiedRequestContext<IssuerRequestContext>

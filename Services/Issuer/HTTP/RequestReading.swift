@@ -1,3 +1,4 @@
+import BearerAuth
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -46,12 +47,6 @@ enum RequestReading {
         guard let value = object[name] else { return false }
         guard case .bool(let flag) = value else { throw APIError.invalidRequest("\(name) must be a boolean") }
         return flag
-    }
-
-    /// The value of the `refresh_token` cookie, if any.
-    static func refreshCookie(_ request: Request) -> String? {
-        guard let value = request.cookies["refresh_token"]?.value, !value.isEmpty else { return nil }
-        return value
     }
 
     /// The `Authorization: Bearer` token, if any.

@@ -8,7 +8,9 @@ import TokenKit
 enum TokenResponse {
     /// 200 `{"access_token", "token_type": "Bearer", "expires_in"}`, with the refresh token in
     /// the HttpOnly cookie (browsers) or in the body as `refresh_token` (clients that asked).
-    static func make(accessToken: String, expiresIn: Int, refresh: RefreshToken, cookieMaxAge: Int, inBody: Bool) -> Response {
+    static func make(
+        accessToken: String, expiresIn: Int, refresh: RefreshToken, cookieMaxAge: Int, inBody: Bool, cookie: RefreshCookie
+    ) -> Response {
         var members: [JSONObject.Member] = [
             .init(name: "access_token", value: .string(accessToken)),
             .init(name: "token_type", value: .string("Bearer")),
@@ -19,17 +21,8 @@ enum TokenResponse {
             members.append(.init(name: "refresh_token", value: .string(refresh.text)))
             members.append(.init(name: "refresh_expires_in", value: .number(Double(cookieMaxAge))))
         } else {
-            headers[.setCookie] = cookie(value: refresh.text, maxAge: cookieMaxAge)
+            headers[.setCookie] = cookie.setCookie(value: refresh.text, maxAge: cookieMaxAge)
         }
         return Response.json(.object(JSONObject(members)), headers: headers)
     }
-
-    /// The refresh cookie: never readable by JavaScript, HTTPS only, same-site only, sent only
-    /// to `/auth`.
-    static func cookie(value: String, maxAge: Int) -> String {
-        "refresh_token=\(value); HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=\(maxAge)"
-    }
-
-    /// The cookie that clears the refresh cookie.
-    static var clearedCookie: String { cookie(value: "", maxAge: 0) }
 }

@@ -1,6 +1,7 @@
-import AuthEvents
 import Foundation
+import KeyDistribution
 import Logging
+import ServiceKit
 import ServiceLifecycle
 import Synchronization
 
@@ -13,13 +14,18 @@ final class KeyAnnouncer: Service {
     private let topic: String
     private let issuer: String
     private let interval: Duration
+    private let validity: Duration
     private let logger: Logger
     /// Set by ``keysChanged()``; a flag checked on a short tick rather than an async stream,
     /// because a stream whose waiting iterator is cancelled ends for good.
     private let pending = Mutex(true)
     private static let tick = Duration.milliseconds(100)
 
-    init(keys: SigningKeys, publisher: any EventPublishing, topic: String, issuer: String, interval: Duration, logger: Logger) {
+    init(
+        keys: SigningKeys, publisher: any EventPublishing, topic: String, issuer: String, interval: Duration, validity: Duration,
+        logger: Logger
+    ) {
+        self.validity = validity
         self.keys = keys
         self.publisher = publisher
         self.topic = topic
@@ -35,18 +41,19 @@ final class KeyAnnouncer: Service {
     /// - Returns: whether every announcement was stored within `wait`.
     @discardableResult
     func announce(wait: Duration) async -> Bool {
-        let events = keys.announcements(issuer: issuer, now: Date().timeIntervalSince1970)
-        var allDelivered = true
-        for event in events {
-            let delivered = await publisher.publish(topic: topic, key: event.kid, value: AuthEvent.key(event).encoded, wait: wait)
-            allDelivered = allDelivered && delivered
+        let events = keys.announcements(issuer: issuer, now: Date().timeIntervalSince1970, validity: validity)
+        // All at once: one broker round trip (usually one batch), not one per key.
+        return await withTaskGroup(of: Bool.self) { group in
+            for event in events {
+                group.addTask { await self.publisher.publish(topic: self.topic, key: event.kid, value: event.encoded, wait: wait) }
+            }
+            return await group.reduce(true) { $0 && $1 }
         }
-        return allDelivered
     }
 
     func run() async throws {
         var last = ContinuousClock.now
-        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+        await repeatUntilShutdown(every: Self.tick) {
             let due = pending.withLock { flag in
                 defer { flag = false }
                 return flag
@@ -56,7 +63,6 @@ final class KeyAnnouncer: Service {
                 // The wait is short: the publisher keeps what the broker has not taken yet.
                 await announce(wait: .milliseconds(1))
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: Self.tick) }
         }
     }
 }

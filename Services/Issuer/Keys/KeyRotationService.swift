@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceKit
 import ServiceLifecycle
 
 /// Rotates the signing key every `KEY_ROTATION_INTERVAL` (measured from when the newest key
@@ -20,10 +21,7 @@ final class KeyRotationService: Service {
     }
 
     func run() async throws {
-        while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            await step(now: Date().timeIntervalSince1970)
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: Self.tick) }
-        }
+        await repeatUntilShutdown(every: Self.tick) { await step(now: Date().timeIntervalSince1970) }
     }
 
     /// One check: remove expired keys, rotate when due.

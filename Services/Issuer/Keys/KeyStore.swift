@@ -1,8 +1,9 @@
+import AuthEvents
 import Foundation
 import TokenKit
 
-/// The issuer's keystore folder: one private JWK file per key (`<kid>.jwk`, mode 0600) and the
-/// key ring's state (`ring.json`), so the same keys sign and verify after a restart.
+/// The issuer's keystore folder: one private JWK file per key (`<kid>.jwk`, mode 0600), the
+/// event-signing key (`event-signing.jwk`) and the key ring's state (`ring.json`), so the same keys sign and verify after a restart.
 ///
 /// Every write goes to a temporary file first and is renamed into place, so a crash never
 /// leaves half a key or half a ring. Private keys never leave this folder.
@@ -33,6 +34,23 @@ struct KeyStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try write(try encoder.encode(ring), to: ringPath)
+    }
+
+    /// The event-signing key (`event-signing.jwk`, mode 0600), created on first use.
+    /// - Throws: when it exists but cannot be read, or cannot be written.
+    func eventSigningKey() throws -> EventSigningKey {
+        let path = directory + "/event-signing.jwk"
+        if let data = FileManager.default.contents(atPath: path) {
+            do {
+                return try EventSigningKey(jwk: JSONValue.parseObject(Array(data)))
+            } catch {
+                throw KeyStoreError("\(path) is not an Ed25519 event-signing key: \(error)")
+            }
+        }
+        try prepare()
+        let key = EventSigningKey.generate()
+        try write(Data(JSONValue.object(key.privateJWK).jsonText.utf8), to: path)
+        return key
     }
 
     /// Reads the private key `kid`.
@@ -70,7 +88,7 @@ struct KeyStore: Sendable {
         return directory + "/" + kid + ".jwk"
     }
 
-    private func write(_ data: Data, to path: String) throws {
+    func write(_ data: Data, to path: String) throws {
         let temporary = path + ".tmp"
         try? FileManager.default.removeItem(atPath: temporary)
         guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {

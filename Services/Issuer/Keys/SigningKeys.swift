@@ -1,5 +1,5 @@
-import AuthEvents
 import Foundation
+import KeyDistribution
 import NIOPosix
 import Synchronization
 import TokenKit
@@ -19,13 +19,17 @@ final class SigningKeys: Sendable {
     private let state: Mutex<State>
     private let store: KeyStore
     private let algorithm: SignatureAlgorithm
+    /// How long a revoked key's removal is still announced: the announcement validity, after
+    /// which any replay of its earlier announcements is stale.
+    private let keepRevokedFor: Double
     /// The public keys of every published key, for the issuer's own verifier.
     let directory = KeyDirectory()
 
-    private init(ring: KeyRing, keys: [SigningKey], store: KeyStore, algorithm: SignatureAlgorithm) throws {
+    private init(ring: KeyRing, keys: [SigningKey], store: KeyStore, algorithm: SignatureAlgorithm, keepRevokedFor: Double) throws {
         self.state = Mutex(State(ring: ring, signers: Dictionary(uniqueKeysWithValues: keys.map { ($0.kid, AccessTokenSigner(key: $0)) })))
         self.store = store
         self.algorithm = algorithm
+        self.keepRevokedFor = keepRevokedFor
         try publishDirectory()
     }
 
@@ -33,22 +37,23 @@ final class SigningKeys: Sendable {
     /// signs at once. Keys already past their removal are dropped (and their files deleted).
     /// - Throws: ``KeyStoreError`` or a crypto or file error; the issuer does not start then.
     static func open(
-        store: KeyStore, algorithm: SignatureAlgorithm, publishLead: Duration, retention: Duration, now: Double
+        store: KeyStore, algorithm: SignatureAlgorithm, publishLead: Duration, retention: Duration, keepRevokedFor: Duration = .zero,
+        now: Double
     ) async throws -> SigningKeys {
         try store.prepare()
         if var ring = try store.loadRing() {
             ring.publishLead = publishLead.seconds
             ring.retention = retention.seconds
-            for kid in ring.prune(now: now) { store.deleteKey(kid) }
+            for kid in ring.prune(now: now, keepRevokedFor: keepRevokedFor.seconds) { store.deleteKey(kid) }
             let keys = try ring.timelines.map { try store.loadKey($0.kid) }
             try store.saveRing(ring)
-            return try SigningKeys(ring: ring, keys: keys, store: store, algorithm: algorithm)
+            return try SigningKeys(ring: ring, keys: keys, store: store, algorithm: algorithm, keepRevokedFor: keepRevokedFor.seconds)
         }
         let first = try await generate(algorithm)
         try store.saveKey(first)
         let ring = KeyRing(firstKid: first.kid, now: now, publishLead: publishLead.seconds, retention: retention.seconds)
         try store.saveRing(ring)
-        return try SigningKeys(ring: ring, keys: [first], store: store, algorithm: algorithm)
+        return try SigningKeys(ring: ring, keys: [first], store: store, algorithm: algorithm, keepRevokedFor: keepRevokedFor.seconds)
     }
 
     /// Key generation (RSA takes a while) runs on NIO's thread pool, off the cooperative pool.
@@ -81,13 +86,34 @@ final class SigningKeys: Sendable {
         return key.kid
     }
 
+    /// Revokes `kid` in an emergency (``KeyRing/revoke(_:now:successor:)``): removed now; a key
+    /// the verifiers already know, or else a new one, signs from now on. Its private key stays
+    /// until the removal is no longer announced, and never signs again.
+    /// - Returns: the kid that signs from now on.
+    /// - Throws: `TokenError` `unknown_key` for a kid that is not live; a crypto or file error.
+    func revoke(_ kid: String, now: Double) async throws -> String {
+        let successor = try await Self.generate(algorithm)
+        let signing = try state.withLock { state -> String? in
+            var ring = state.ring
+            if try ring.revoke(kid, now: now, successor: successor.kid) {
+                try store.saveKey(successor)
+                state.signers[successor.kid] = AccessTokenSigner(key: successor)
+            }
+            try store.saveRing(ring)
+            state.ring = ring
+            return ring.signingKid(at: now)
+        }
+        try publishDirectory()
+        return signing ?? successor.kid
+    }
+
     /// Drops keys whose last token has expired and deletes their private files.
     /// - Returns: the kids removed.
     /// - Throws: a file error when the ring cannot be saved (the keys stay then).
     func prune(now: Double) throws -> [String] {
         let removed = try state.withLock { state -> [String] in
             var ring = state.ring
-            let removed = ring.prune(now: now)
+            let removed = ring.prune(now: now, keepRevokedFor: keepRevokedFor)
             guard !removed.isEmpty else { return [] }
             try store.saveRing(ring)
             state.ring = ring
@@ -99,19 +125,26 @@ final class SigningKeys: Sendable {
         return removed
     }
 
-    /// One `key` event for every live key, to announce on the keys topic.
-    func announcements(issuer: String, now: Double) -> [KeyEvent] {
+    /// One `key` event for every live key, to announce on the keys topic; consumers act on
+    /// each until `now + validity`.
+    func announcements(issuer: String, now: Double, validity: Duration) -> [KeyEvent] {
         state.withLock { state in
             state.ring.timelines.compactMap { timeline in
                 state.signers[timeline.kid].map {
-                    KeyEvent(key: $0.key.verificationKey, timeline: timeline, issuer: issuer, announcedAt: now)
+                    KeyEvent(
+                        key: $0.key.verificationKey, timeline: timeline, issuer: issuer, announcedAt: now,
+                        validUntil: now + validity.seconds)
                 }
             }
         }
     }
 
+    /// The public keys of every key not removed: a revoked key leaves at once.
     private func publishDirectory() throws {
-        let keys = state.withLock { state in state.ring.timelines.compactMap { state.signers[$0.kid]?.key.verificationKey } }
+        let now = Date().timeIntervalSince1970
+        let keys = state.withLock { state in
+            state.ring.timelines.filter { $0.state(at: now) != .removed }.compactMap { state.signers[$0.kid]?.key.verificationKey }
+        }
         directory.replace(with: try KeySet(keys))
     }
 }

@@ -1,5 +1,5 @@
-import AuthEvents
 import Metrics
+import Revocation
 
 /// `issuer_revocations_total{kind, acknowledged}`, one counter per kind and answer made once
 /// (asking the metrics factory for a counter per event took its registry lock every time).

@@ -1,9 +1,10 @@
 import Crypto
 import Foundation
+import Glibc
 import Redis
 import ServiceKit
 
-/// Failed-login counters in Redis, per username and per client address: after `limit`
+/// Failed-login counters in Redis, per username and per client address (IPv6: per /64): after `limit`
 /// failures within `window` for either, logins answer 429 until that window ends.
 ///
 /// Fixed windows (INCR, with the expiry set by the first attempt). Each attempt is counted
@@ -23,7 +24,21 @@ struct LoginRateLimiter: Sendable {
         "ratelimit:login:user:" + SHA256.hash(data: Array(username.utf8)).lowercaseHex
     }
 
-    static func addressKey(_ address: String) -> String { "ratelimit:login:addr:\(address)" }
+    static func addressKey(_ address: String) -> String { "ratelimit:login:addr:\(counted(address))" }
+
+    /// What the per-address counter counts: an IPv4 address as it is, an IPv6 address by its
+    /// /64 (one subscriber usually holds a whole /64, and could otherwise try 2^64 addresses
+    /// in turn); an IPv4-mapped IPv6 address as its IPv4 address.
+    static func counted(_ address: String) -> String {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        let unscoped = address.split(separator: "%", maxSplits: 1).first.map(String.init) ?? address
+        guard address.contains(":"), inet_pton(AF_INET6, unscoped, &bytes) == 1 else { return address }
+        if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF {
+            return bytes[12..<16].map { String($0) }.joined(separator: ".")
+        }
+        let groups = stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+        return groups.joined(separator: ":") + "::/64"
+    }
 
     /// Takes one attempt for the username and the address.
     /// - Returns: how long the caller must wait when either is at the limit (nothing is counted

@@ -2,23 +2,36 @@ import Crypto
 import Foundation
 import TokenKit
 
-/// An opaque refresh token: 32 random bytes (256 bits), base64url. Redis only ever sees its
-/// SHA-256; the token itself lives in the client's cookie (or body, for non-browser clients).
+/// An opaque refresh token: the session's 16-byte `sid` followed by 32 random bytes (256 bits),
+/// base64url (64 characters). Redis only ever sees its SHA-256; the token itself lives in the
+/// client's cookie (or body, for non-browser clients).
+///
+/// The `sid` travels in the token so that the issuer knows, before it asks Redis, which
+/// session a refresh is about: it can then bind the successor's record to that session with
+/// its MAC (``RecordAuthenticator``) in the same single script run, and a record that names
+/// another session is refused. The `sid` is no secret (every access token carries it).
 struct RefreshToken: Sendable, Equatable {
     /// The token as the client holds it. Secret: never log it.
     let text: String
-    /// The raw 32 bytes.
+    /// The raw 48 bytes: the sid's 16, then 32 random.
     let bytes: [UInt8]
 
-    /// A fresh random token.
-    static func generate() -> RefreshToken {
-        let bytes = SystemRandomNumberGenerator.bytes(32)
+    /// The length of the raw token.
+    static let byteCount = 48
+    /// The length of the token as text.
+    static let textLength = 64
+
+    /// A fresh random token of session `sessionID` (a ``RandomID``).
+    static func generate(sessionID: String) -> RefreshToken {
+        let sid = Base64URL.decode(sessionID) ?? []
+        precondition(sid.count == 16, "a sid is 16 bytes of base64url")
+        let bytes = sid + SystemRandomNumberGenerator.bytes(32)
         return RefreshToken(text: Base64URL.encode(bytes), bytes: bytes)
     }
 
-    /// Reads a token a client presented; nil unless it is exactly 32 bytes of strict base64url.
+    /// Reads a token a client presented; nil unless it is exactly 48 bytes of strict base64url.
     init?(presented text: String) {
-        guard text.utf8.count == 43, let bytes = Base64URL.decode(text), bytes.count == 32 else { return nil }
+        guard text.utf8.count == Self.textLength, let bytes = Base64URL.decode(text), bytes.count == Self.byteCount else { return nil }
         self.init(text: text, bytes: bytes)
     }
 
@@ -26,6 +39,9 @@ struct RefreshToken: Sendable, Equatable {
         self.text = text
         self.bytes = bytes
     }
+
+    /// The session this token claims to belong to (checked against its record in Redis).
+    var sessionID: String { Base64URL.encode(Array(bytes[0..<16])) }
 
     /// The lower-case hex SHA-256, the token's only form in Redis.
     var digest: String { SHA256.hash(data: bytes).lowercaseHex }
@@ -42,7 +58,7 @@ struct RefreshToken: Sendable, Equatable {
     /// Decrypts the successor sealed by ``seal(successor:)``; nil when it does not open.
     func open(sealedSuccessor: [UInt8]) -> RefreshToken? {
         guard let box = try? AES.GCM.SealedBox(combined: sealedSuccessor),
-            let plain = try? AES.GCM.open(box, using: sealingKey), plain.count == 32
+            let plain = try? AES.GCM.open(box, using: sealingKey), plain.count == Self.byteCount
         else { return nil }
         let bytes = Array(plain)
         return RefreshToken(text: Base64URL.encode(bytes), bytes: bytes)

@@ -1,17 +1,16 @@
 import Redis
 
 /// The Lua scripts behind sessions: each step that must not interleave with another request
-/// is one script, run with EVALSHA (loaded on first use). Keys are passed in KEYS, except the
-/// session key that `refresh` finds itself.
+/// is one script, run with EVALSHA (loaded on first use). Every key is passed in KEYS.
 /// Times are milliseconds since the epoch. Layout: docs/REDIS-KEYS.md.
 enum SessionScripts {
     /// KEYS: session, refresh (new), user-sessions. ARGV: sub, roles JSON, now, expires_at,
-    /// refresh life (ms), refresh digest, sid.
+    /// refresh life (ms), refresh digest, sid, session tag, refresh tag, refresh idle deadline.
     static let create = RedisScript(
         """
-        redis.call('HSET', KEYS[1], 'sub', ARGV[1], 'roles', ARGV[2], 'created_at', ARGV[3], 'expires_at', ARGV[4], 'current', ARGV[6])
+        redis.call('HSET', KEYS[1], 'sub', ARGV[1], 'roles', ARGV[2], 'created_at', ARGV[3], 'expires_at', ARGV[4], 'current', ARGV[6], 'mac', ARGV[8])
         redis.call('PEXPIREAT', KEYS[1], ARGV[4])
-        redis.call('HSET', KEYS[2], 'sid', ARGV[7])
+        redis.call('HSET', KEYS[2], 'sid', ARGV[7], 'until', ARGV[10], 'mac', ARGV[9])
         redis.call('PEXPIRE', KEYS[2], ARGV[5])
         redis.call('SADD', KEYS[3], ARGV[7])
         if redis.call('PTTL', KEYS[3]) < tonumber(ARGV[4]) - tonumber(ARGV[3]) then
@@ -20,47 +19,57 @@ enum SessionScripts {
         return 1
         """)
 
-    /// Spend-and-rotate, in one step. KEYS: refresh (presented), successor (sealed, of the
-    /// presented token), refresh (new). ARGV: now, idle life (ms), grace (ms), new digest,
-    /// sealed successor, the session key's prefix.
+    /// Spend-and-rotate, in one step. KEYS: refresh (presented), successor (of the presented
+    /// token), refresh (new), the session (the sid the presented token carries), the session's
+    /// `revoked:sid:` entry. ARGV: now, idle life (ms), grace (ms), new digest, sealed
+    /// successor, sid, new refresh tag, successor tag, new refresh idle deadline, the sid
+    /// revocation's event JSON, its lifetime (ms).
     ///
-    /// The session key is not in KEYS: it is the prefix and the sid the presented token's
-    /// record names, read here so that a refresh is one round trip (a digest's sid never
-    /// changes). Redis allows that on a single server, which is what this layout is for: its
-    /// keys do not share a Cluster hash slot anyway.
+    /// The script cannot check the issuer's MACs (the key never goes to Redis): it returns every
+    /// tag it read, and the issuer refuses what does not verify. A forged record can therefore
+    /// make the script change state (spend a made-up token, revoke a session), which anyone who
+    /// can write to Redis could do directly, but never make the issuer mint a token.
     ///
-    /// Returns `{outcome, sid, sub, roles, expires_at[, sealed]}`: `rotated` (the presented
-    /// token is now spent and the new one live), `replayed` (already spent within the grace
-    /// window: the sealed successor is returned, nothing changes), `stolen` (spent longer ago:
-    /// the session is revoked), or `{'invalid'}` (unknown, expired or revoked).
+    /// Returns `{outcome, sub, roles, expires_at, session tag, refresh tag, refresh idle
+    /// deadline[, sealed, successor tag]}`: `rotated` (the presented token is now spent and the
+    /// new one live), `replayed` (already spent within the grace window: the sealed successor
+    /// is returned, nothing changes), `stolen` (spent longer ago: the session is revoked and its
+    /// `revoked:sid:` entry written in this same step, so no failure can leave the family's
+    /// access tokens alive), or `{'invalid'}` (unknown, expired, revoked, or the record names
+    /// another session).
     static let refresh = RedisScript(
         """
-        local sid = redis.call('HGET', KEYS[1], 'sid')
-        if not sid then return {'invalid'} end
-        local session = ARGV[6] .. sid
-        local s = redis.call('HMGET', session, 'sub', 'roles', 'expires_at', 'revoked')
-        if not s[1] or s[4] then return {'invalid'} end
+        local r = redis.call('HMGET', KEYS[1], 'sid', 'mac', 'until', 'spent_at')
+        if not r[1] or r[1] ~= ARGV[6] then return {'invalid'} end
+        local s = redis.call('HMGET', KEYS[4], 'sub', 'roles', 'expires_at', 'revoked', 'mac')
+        if not s[1] or not s[2] or s[4] then return {'invalid'} end
         local now = tonumber(ARGV[1])
         local expires = tonumber(s[3])
-        if expires <= now then return {'invalid'} end
-        local spent = redis.call('HGET', KEYS[1], 'spent_at')
-        if spent then
-          if now - tonumber(spent) <= tonumber(ARGV[3]) then
-            local sealed = redis.call('GET', KEYS[2])
-            if sealed then return {'replayed', sid, s[1], s[2], s[3], sealed} end
+        if not expires or expires <= now then return {'invalid'} end
+        local head = {s[1], s[2], s[3], s[5] or '', r[2] or '', r[3] or ''}
+        if r[4] then
+          local spent = tonumber(r[4])
+          if not spent then return {'invalid'} end
+          if now - spent <= tonumber(ARGV[3]) then
+            local successor = redis.call('HMGET', KEYS[2], 'sealed', 'mac')
+            if successor[1] then
+              return {'replayed', head[1], head[2], head[3], head[4], head[5], head[6], successor[1], successor[2] or ''}
+            end
           end
-          redis.call('HSET', session, 'revoked', ARGV[1])
+          redis.call('HSET', KEYS[4], 'revoked', ARGV[1])
           redis.call('DEL', KEYS[2])
-          return {'stolen', sid, s[1], s[2], s[3]}
+          redis.call('SET', KEYS[5], ARGV[10], 'PX', ARGV[11])
+          return {'stolen', head[1], head[2], head[3], head[4], head[5], head[6]}
         end
         local life = math.min(tonumber(ARGV[2]), expires - now)
         redis.call('HSET', KEYS[1], 'spent_at', ARGV[1])
         redis.call('PEXPIRE', KEYS[1], life)
-        redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[3])
-        redis.call('HSET', KEYS[3], 'sid', sid)
+        redis.call('HSET', KEYS[2], 'sealed', ARGV[5], 'mac', ARGV[8])
+        redis.call('PEXPIRE', KEYS[2], ARGV[3])
+        redis.call('HSET', KEYS[3], 'sid', ARGV[6], 'until', ARGV[9], 'mac', ARGV[7])
         redis.call('PEXPIRE', KEYS[3], life)
-        redis.call('HSET', session, 'current', ARGV[4])
-        return {'rotated', sid, s[1], s[2], s[3]}
+        redis.call('HSET', KEYS[4], 'current', ARGV[4])
+        return {'rotated', head[1], head[2], head[3], head[4], head[5], head[6]}
         """)
 
     /// Marks a session revoked (every refresh token of its family stops working).

@@ -1,3 +1,6 @@
+import Kafka
+import NIOCore
+import Redis
 import ServiceKit
 import TokenKit
 
@@ -15,6 +18,10 @@ struct IssuerSettings: Sendable {
     var kafkaLinger: Duration
     /// Redis URL. Default: `redis://127.0.0.1:6379`.
     var redisURL: String
+    /// Redis from `REDIS_URL` with its password file and TLS files (TransportSettings).
+    var redis: RedisConfiguration
+    /// Kafka's TLS and SASL (TransportSettings). Default: plaintext.
+    var kafkaSecurity: KafkaSecurity
     /// The `iss` of every token. Default: `http://127.0.0.1:8080`.
     var issuerURL: String
     /// The `aud` of every token. Default: `api`.
@@ -41,6 +48,8 @@ struct IssuerSettings: Sendable {
     var keyPublishLead: Duration
     /// Time between re-announcements of the whole key set. Default: 30 s.
     var keyAnnounceInterval: Duration
+    /// How long consumers may act on one key announcement (its `validUntil`). Default: 1 h.
+    var keyAnnouncementTTL: Duration
     /// Idle lifetime of a refresh token. Default: 7 days.
     var refreshTokenTTL: Duration
     /// Absolute lifetime of a refresh session. Default: 30 days.
@@ -57,6 +66,11 @@ struct IssuerSettings: Sendable {
     var loginRateWindow: Duration
     /// Proxy addresses whose `X-Forwarded-For` is believed. Default: none.
     var trustedProxies: Set<String>
+    /// The refresh cookie's name. Default: `refresh_token` (`Path=/auth`); recommended in
+    /// production: `__Host-refresh_token` (`Path=/`, cannot be tossed by a sibling subdomain).
+    var refreshCookie: RefreshCookie
+    /// Password checks that may run at once; beyond them login answers 503. Default: the core count.
+    var passwordHashConcurrency: Int
 }
 
 extension IssuerSettings {
@@ -81,6 +95,9 @@ extension IssuerSettings {
     static let keyAnnounceInterval = Setting(
         "key-announce-interval", env: "KEY_ANNOUNCE_INTERVAL", default: "30s",
         help: "Time between re-announcements of every live key on the keys topic.")
+    static let keyAnnouncementTTL = Setting(
+        "key-announcement-ttl", env: "KEY_ANNOUNCEMENT_TTL", default: "1h",
+        help: "How long verifiers act on one key announcement; re-announcements renew it, and a replay older than this is ignored.")
     static let refreshTokenTTL = Setting(
         "refresh-token-ttl", env: "REFRESH_TOKEN_TTL", default: "7d", help: "Idle lifetime of a refresh token.")
     static let sessionMaxAge = Setting(
@@ -102,13 +119,22 @@ extension IssuerSettings {
         "trusted-proxies", env: "TRUSTED_PROXIES", default: "",
         help: "Comma-separated proxy IP addresses whose X-Forwarded-For names the client; empty: X-Forwarded-For is ignored.")
 
+    static let refreshCookieName = Setting(
+        "refresh-cookie-name", env: "REFRESH_COOKIE_NAME", default: "refresh_token",
+        help: "Name of the refresh cookie; __Host-refresh_token (Path=/) is the recommended production choice.")
+    static let passwordHashConcurrency = Setting(
+        "password-hash-concurrency", env: "PASSWORD_HASH_CONCURRENCY", default: "0",
+        help: "Password checks that may run at once (0: the core count); beyond them login answers 503 with Retry-After.")
+
     /// The issuer's own settings, after the shared ones.
-    static let declared: [Setting] = [
+    static let declared: [Setting] = own + TransportSettings.kafka + TransportSettings.redis
+    private static let own: [Setting] = [
         SharedSettings.kafkaBrokers, kafkaLinger, SharedSettings.redisURL, SharedSettings.issuerURL, SharedSettings.audience,
         SharedSettings.leeway, SharedSettings.keysTopic, SharedSettings.revocationsTopic, SharedSettings.accessTokenTTL,
         jwksURL, userDatabase, keystoreDirectory, signingAlgorithm, keyRotationInterval, keyPublishLead, keyAnnounceInterval,
+        keyAnnouncementTTL,
         refreshTokenTTL, sessionMaxAge, refreshReuseGrace, allowedOrigins, bcryptCost, loginRateLimit, loginRateWindow,
-        trustedProxies,
+        trustedProxies, refreshCookieName, passwordHashConcurrency,
     ]
 
     /// Reads and validates every setting.
@@ -118,6 +144,8 @@ extension IssuerSettings {
         kafkaBrokers = settings.list(SharedSettings.kafkaBrokers)
         kafkaLinger = try settings.duration(Self.kafkaLinger, in: .zero ... .seconds(1))
         redisURL = try settings.string(SharedSettings.redisURL)
+        redis = try settings.redisConfiguration()
+        kafkaSecurity = try settings.kafkaSecurity()
         issuerURL = try settings.string(SharedSettings.issuerURL)
         audience = try settings.string(SharedSettings.audience)
         leeway = try settings.duration(SharedSettings.leeway, in: .zero ... .seconds(60))
@@ -134,6 +162,10 @@ extension IssuerSettings {
         keyRotationInterval = try settings.duration(Self.keyRotationInterval, in: .seconds(1) ... .seconds(365 * 86_400))
         keyPublishLead = try settings.duration(Self.keyPublishLead, in: .zero ... .seconds(86_400))
         keyAnnounceInterval = try settings.duration(Self.keyAnnounceInterval, in: .milliseconds(100) ... .seconds(86_400))
+        keyAnnouncementTTL = try settings.duration(Self.keyAnnouncementTTL, in: .seconds(1) ... .seconds(86_400))
+        guard keyAnnouncementTTL > keyAnnounceInterval * 2 else {
+            throw SettingError("--key-announcement-ttl (KEY_ANNOUNCEMENT_TTL) must be more than twice KEY_ANNOUNCE_INTERVAL")
+        }
         refreshTokenTTL = try settings.duration(Self.refreshTokenTTL, in: .seconds(1) ... .seconds(365 * 86_400))
         sessionMaxAge = try settings.duration(Self.sessionMaxAge, in: .seconds(1) ... .seconds(3650 * 86_400))
         refreshReuseGrace = try settings.duration(Self.refreshReuseGrace, in: .milliseconds(1) ... .seconds(300))
@@ -142,6 +174,9 @@ extension IssuerSettings {
         loginRateLimit = try settings.integer(Self.loginRateLimit, in: 1...1_000_000)
         loginRateWindow = try settings.duration(Self.loginRateWindow, in: .seconds(1) ... .seconds(86_400))
         trustedProxies = Set(settings.list(Self.trustedProxies))
+        refreshCookie = try RefreshCookie(name: try settings.string(Self.refreshCookieName))
+        let concurrency = try settings.integer(Self.passwordHashConcurrency, in: 0...4096)
+        passwordHashConcurrency = concurrency == 0 ? System.coreCount : concurrency
         guard !kafkaBrokers.isEmpty else { throw SettingError("--kafka-brokers (KAFKA_BROKERS) must name at least one broker") }
         guard keyRotationInterval > keyPublishLead else {
             throw SettingError("--key-rotation-interval must be longer than --key-publish-lead")

@@ -1,24 +1,25 @@
+import BearerAuth
 import Hummingbird
 import ServiceKit
 import TokenKit
 
 /// The sample protected API (CONTRACT.md "Resource HTTP"): every route but `/api/ping` needs
 /// a bearer token that the ``BearerAuthMiddleware`` verified locally.
-struct APIController<Context: AuthenticatedRequestContext> {
+struct APIController<Context: BearerAuthenticatable> {
     let authentication: BearerAuthMiddleware<Context>
     let challenge: BearerChallenge
 
     func addRoutes(to router: Router<Context>) {
         // Unauthenticated: the baseline a load test compares the protected routes with.
         router.get("api/ping") { _, _ in Response.json(.object(JSONObject([.init(name: "status", value: .string("ok"))]))) }
-        let api = router.group("api").add(middleware: authentication)
+        let api = router.authenticated("api", by: authentication)
         api.get("me", use: me)
-        api.group("orders").add(middleware: RoleRequirement<Context>("user", challenge: challenge)).get(use: orders)
-        api.group("admin/audit").add(middleware: RoleRequirement<Context>("admin", challenge: challenge)).get(use: audit)
+        api.group("orders").add(middleware: RoleRequirement("user", challenge: challenge)).get(use: orders)
+        api.group("admin/audit").add(middleware: RoleRequirement("admin", challenge: challenge)).get(use: audit)
     }
 
-    @Sendable func me(_ request: Request, context: Context) throws -> Response {
-        guard let identity = context.identity else { throw challenge.missingToken }
+    @Sendable func me(_ request: Request, context: VerifiedRequestContext<Context>) throws -> Response {
+        let identity = context.identity
         return .json(
             .object(
                 JSONObject([
@@ -29,20 +30,20 @@ struct APIController<Context: AuthenticatedRequestContext> {
                 ])), headers: [.cacheControl: "no-store"])
     }
 
-    @Sendable func orders(_ request: Request, context: Context) throws -> Response {
-        guard let identity = context.identity else { throw challenge.missingToken }
+    @Sendable func orders(_ request: Request, context: VerifiedRequestContext<Context>) throws -> Response {
+        let owner = JSONValue.string(context.identity.subject)
         let orders: [JSONValue] = SampleData.orders.map { order in
             .object(
                 JSONObject([
                     .init(name: "id", value: .string(order.id)), .init(name: "item", value: .string(order.item)),
                     .init(name: "quantity", value: .number(Double(order.quantity))),
-                    .init(name: "owner", value: .string(identity.subject)),
+                    .init(name: "owner", value: owner),
                 ]))
         }
         return .json(.object(JSONObject([.init(name: "orders", value: .array(orders))])), headers: [.cacheControl: "no-store"])
     }
 
-    @Sendable func audit(_ request: Request, context: Context) throws -> Response {
+    @Sendable func audit(_ request: Request, context: VerifiedRequestContext<Context>) throws -> Response {
         let entries: [JSONValue] = SampleData.audit.map { entry in
             .object(JSONObject([.init(name: "at", value: .number(entry.at)), .init(name: "event", value: .string(entry.event))]))
         }

@@ -49,7 +49,8 @@ final class RDKafkaClient: @unchecked Sendable {
             let result = rd_kafka_conf_set(conf, key, value, &errorBuffer, errorBuffer.count)
             guard result == RD_KAFKA_CONF_OK else {
                 rd_kafka_conf_destroy(conf)
-                throw KafkaError(.invalidConfiguration, "\(key)=\(value): \(errorString(errorBuffer))")
+                let shown = KafkaSecurity.secretProperties.contains(key) ? "***" : value
+                throw KafkaError(.invalidConfiguration, "\(key)=\(shown): \(errorString(errorBuffer))")
             }
         }
         rd_kafka_conf_set_opaque(conf, callbacks.opaque)

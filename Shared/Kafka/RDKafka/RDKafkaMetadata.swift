@@ -3,7 +3,7 @@ import Logging
 
 /// Short-lived clients that ask the broker something and go away. A fresh client carries no
 /// metadata cache from before a broker restart, which is what makes it safe to use while topics
-/// are being re-created (shared/FACTS.md, librdkafka issue 4898).
+/// are being re-created (docs/KAFKA.md, librdkafka issue 4898).
 enum RDKafkaMetadata {
     /// The partition count of every topic the broker has.
     /// - Throws: ``KafkaError/Code/brokerUnreachable`` when no broker answers in time.

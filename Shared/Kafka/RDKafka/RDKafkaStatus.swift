@@ -61,7 +61,7 @@ struct RDKafkaStatus: Sendable, Equatable, CustomStringConvertible {
 
     static let ok = RDKafkaStatus(RD_KAFKA_RESP_ERR_NO_ERROR)
 
-    /// The connection is gone: the client is to be dropped and recreated (shared/FACTS.md).
+    /// The connection is gone: the client is to be dropped and recreated (docs/KAFKA.md).
     var meansBrokerLost: Bool { kind == .transport || kind == .allBrokersDown }
 
     var description: String { "\(name): \(message)" }

@@ -1,6 +1,6 @@
 import CRdKafka
 
-/// The version check that refuses a librdkafka older than the headers (shared/FACTS.md: the
+/// The version check that refuses a librdkafka older than the headers (docs/KAFKA.md: the
 /// binary can silently load Debian's 2.0.2 while compiled against 2.8.0).
 enum RDKafkaVersion {
     /// The linked library's version, e.g. "2.8.0".

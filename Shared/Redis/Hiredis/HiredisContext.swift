@@ -24,11 +24,12 @@ package final class HiredisContext {
         redisFree(context)
     }
 
-    /// Opens a TCP connection and sets the socket timeout used by every later call.
+    /// Opens a TCP connection, sets the socket timeout used by every later call and, with
+    /// `tls`, does the TLS handshake (bounded by that timeout too).
     /// - Throws: `RedisError` `timeout` or `connectionFailed`.
     package static func connect(
         host: String, port: Int, connectTimeout: Duration, commandTimeout: Duration,
-        command: String?
+        tls: HiredisTLS? = nil, command: String?
     ) throws -> HiredisContext {
         _ = ignoreBrokenPipe
         guard let raw = redisConnectWithTimeout(host, Int32(port), timeval(connectTimeout)) else {
@@ -40,6 +41,9 @@ package final class HiredisContext {
         }
         guard redisSetTimeout(raw, timeval(commandTimeout)) == REDIS_OK else {
             throw connection.error(connecting: true, command: command, to: "\(host):\(port)")
+        }
+        if let tls, redisInitiateSSLWithContext(raw, tls.context) != REDIS_OK {
+            throw connection.error(connecting: true, command: command, to: "\(host):\(port) (TLS)")
         }
         return connection
     }

@@ -38,6 +38,22 @@ public struct ServiceBootstrap: Sendable {
         }
     }
 
+    /// Starts a service: reads its settings as ``start(program:summary:defaultPort:settings:)``
+    /// does, builds its application with `build` and runs it until shutdown. A setting that
+    /// `build` refuses (``Settings/Invalid``) is printed and ends the process with status 2.
+    public static func serve(
+        program: String, summary: String, defaultPort: Int, settings declared: [Setting],
+        build: (ServiceBootstrap) throws -> some ApplicationProtocol
+    ) async throws {
+        let bootstrap = start(program: program, summary: summary, defaultPort: defaultPort, settings: declared)
+        do {
+            try await build(bootstrap).runService()
+        } catch let error as Settings.Invalid {
+            FileHandle.standardError.write(Data("\(program): \(error)\n".utf8))
+            exit(2)
+        }
+    }
+
     init(program: String, declared: [Setting], arguments: [String], environment: [String: String], defaultPort: Int) throws {
         settings = try Settings(declared, arguments: arguments, environment: environment)
         server = try ServerSettings(settings, defaultPort: defaultPort)
@@ -47,13 +63,16 @@ public struct ServiceBootstrap: Sendable {
         logger = Logger(label: program)
     }
 
-    /// HTTP/1.1, or HTTPS when `--tls-cert` and `--tls-key` are set.
+    /// HTTP/1.1, or HTTPS (with `Strict-Transport-Security` on every answer) when `--tls-cert`
+    /// and `--tls-key` are set; either way with ``HTTPHardening`` (431 for oversized headers).
     /// - Throws: when the certificate or key cannot be read.
     public func httpServer() throws -> HTTPServerBuilder {
-        guard let tls = server.tls else { return .http1() }
+        guard let tls = server.tls else { return .hardenedHTTP1() }
         let chain = try NIOSSLCertificate.fromPEMFile(tls.certificate).map { NIOSSLCertificateSource.certificate($0) }
         let key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
-        return try .tls(.http1(), tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+        return try .tls(
+            .hardenedHTTP1(hsts: HTTPHardening.strictTransportSecurity),
+            tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
     }
 
     /// The application configuration: address and server name.

@@ -18,6 +18,11 @@ public enum SharedSettings {
     /// `--revocations-topic` / `REVOCATIONS_TOPIC`.
     public static let revocationsTopic = Setting(
         "revocations-topic", env: "REVOCATIONS_TOPIC", default: "auth.revocations", help: "Kafka topic of revocation events.")
+    /// `--event-keys` / `EVENT_KEYS`: required by every consumer of the topics.
+    public static let eventKeys = Setting(
+        "event-keys", env: "EVENT_KEYS", default: nil,
+        help: "The issuer's public event key(s): a JWK, or a JWKS of two during a rollover; inline JSON or a file path. "
+            + "Events not signed by one of them are refused.")
     /// `--access-token-ttl` / `ACCESS_TOKEN_TTL`.
     public static let accessTokenTTL = Setting(
         "access-token-ttl", env: "ACCESS_TOKEN_TTL", default: "900s", help: "Lifetime of access tokens.")

@@ -22,14 +22,20 @@ public struct KeyTimeline: Sendable, Equatable, Codable {
     public var retiresAt: Double?
     /// When the last token it signed has expired (plus leeway); nil while it has no successor.
     public var removedAt: Double?
+    /// When it was revoked in an emergency (then also retired and removed at that moment).
+    public var revokedAt: Double?
 
     /// Creates a timeline.
-    public init(kid: String, publishedAt: Double, activatesAt: Double, retiresAt: Double? = nil, removedAt: Double? = nil) {
+    public init(
+        kid: String, publishedAt: Double, activatesAt: Double, retiresAt: Double? = nil, removedAt: Double? = nil,
+        revokedAt: Double? = nil
+    ) {
         self.kid = kid
         self.publishedAt = publishedAt
         self.activatesAt = activatesAt
         self.retiresAt = retiresAt
         self.removedAt = removedAt
+        self.revokedAt = revokedAt
     }
 
     /// The state at `now`.
@@ -70,11 +76,41 @@ public struct KeyRing: Sendable, Equatable, Codable {
         timelines.append(KeyTimeline(kid: kid, publishedAt: now, activatesAt: activation))
     }
 
-    /// Drops keys that are removed at `now`.
+    /// Revokes `kid` in an emergency: it is retired and removed `now`, so every verifier drops
+    /// it as soon as it hears. If no key would sign then, the published key that was to sign
+    /// next signs at once (verifiers know it already), or else `successor` is published and
+    /// signs at once.
+    /// - Returns: whether `successor` was taken into the ring (the caller keeps its private key).
+    /// - Throws: ``TokenError`` `unknown_key` when `kid` is not in the ring or was removed already.
+    public mutating func revoke(_ kid: String, now: Double, successor: String) throws -> Bool {
+        guard let index = timelines.firstIndex(where: { $0.kid == kid }), timelines[index].state(at: now) != .removed else {
+            throw TokenError(.unknownKey, "no live key with that kid")
+        }
+        timelines[index].retiresAt = min(timelines[index].retiresAt ?? now, now)
+        timelines[index].removedAt = now
+        timelines[index].revokedAt = now
+        guard signingKid(at: now) == nil else { return false }
+        if let next = timelines.indices.last(where: { timelines[$0].state(at: now) == .published && timelines[$0].retiresAt == nil }) {
+            timelines[next].activatesAt = now
+            return false
+        }
+        for other in timelines.indices where timelines[other].retiresAt == nil {
+            timelines[other].retiresAt = now
+            timelines[other].removedAt = now + retention
+        }
+        timelines.append(KeyTimeline(kid: successor, publishedAt: now, activatesAt: now))
+        return true
+    }
+
+    /// Drops keys that are removed at `now`; a revoked key stays `keepRevokedFor` seconds past
+    /// its revocation, so that its removal keeps being announced (docs/EVENTS.md "Replays").
     /// - Returns: the kids dropped, whose private keys may now be deleted.
-    public mutating func prune(now: Double) -> [String] {
-        let removed = timelines.filter { $0.state(at: now) == .removed }.map(\.kid)
-        timelines.removeAll { $0.state(at: now) == .removed }
+    public mutating func prune(now: Double, keepRevokedFor: Double = 0) -> [String] {
+        let isGone = { (timeline: KeyTimeline) in
+            timeline.state(at: now) == .removed && (timeline.revokedAt.map { now >= $0 + keepRevokedFor } ?? true)
+        }
+        let removed = timelines.filter(isGone).map(\.kid)
+        timelines.removeAll(where: isGone)
         return removed
     }
 

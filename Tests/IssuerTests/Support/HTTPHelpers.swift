@@ -43,9 +43,11 @@ extension TestIssuer {
     }
 
     /// Refreshes with the cookie and the CSRF header.
-    func refresh(_ refreshToken: String, headers: HTTPFields = [.xRequestedWith: "fetch"]) async throws -> TestResponse {
+    func refresh(
+        _ refreshToken: String, headers: HTTPFields = [.xRequestedWith: "fetch"], cookieName: String = "refresh_token"
+    ) async throws -> TestResponse {
         var fields = headers
-        fields[.cookie] = "refresh_token=\(refreshToken)"
+        fields[.cookie] = "\(cookieName)=\(refreshToken)"
         return try await post("/auth/refresh", headers: fields)
     }
 
@@ -58,8 +60,8 @@ extension TestIssuer {
     }
 
     static func cookieValue(_ setCookie: String) -> String? {
-        guard setCookie.hasPrefix("refresh_token=") else { return nil }
-        let value = setCookie.dropFirst("refresh_token=".count).prefix { $0 != ";" }
+        guard let equals = setCookie.firstIndex(of: "="), setCookie[..<equals].hasSuffix("refresh_token") else { return nil }
+        let value = setCookie[setCookie.index(after: equals)...].prefix { $0 != ";" }
         return value.isEmpty ? nil : String(value)
     }
 

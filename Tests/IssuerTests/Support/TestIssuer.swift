@@ -1,3 +1,4 @@
+import AuthEvents
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -6,19 +7,11 @@ import Prometheus
 import Redis
 import ServiceKit
 import Synchronization
+import TestSupport
 import Testing
 import TokenKit
 
 @testable import Issuer
-
-/// Where the real Redis and broker of `infra/dev/test-env` are.
-enum TestEnvironment {
-    static let redisURL = ProcessInfo.processInfo.environment["TEST_REDIS_URL"]
-    static let kafkaBrokers = ProcessInfo.processInfo.environment["TEST_KAFKA_BROKERS"]
-    static let servicesScript = ProcessInfo.processInfo.environment["TEST_SERVICES_SCRIPT"]
-    /// Tests against the real services run only under `infra/dev/test-env`.
-    static var available: Bool { redisURL != nil && kafkaBrokers != nil }
-}
 
 /// An in-memory user store (a fake behind ``UserStore``), so router tests need no SQLite file;
 /// the SQLite store has its own test.
@@ -27,6 +20,7 @@ final class InMemoryUserStore: UserStore {
 
     func user(named username: String) async throws -> User? { users.withLock { $0[username] } }
     func save(_ user: User) async throws { users.withLock { $0[user.username] = user } }
+    func delete(named username: String) async throws -> Bool { users.withLock { $0.removeValue(forKey: username) != nil } }
 }
 
 /// Wraps the Kafka publisher and remembers what was delivered, so tests can see that an event
@@ -82,6 +76,14 @@ struct TestIssuer {
     let components: IssuerComponents
     let recorder: RecordingPublisher
     let client: any TestClientProtocol
+
+    /// The issuer's public event key, as a consumer pins it.
+    var eventKeys: PinnedEventKeys {
+        get throws { try PinnedEventKeys([KeyStore(directory: components.settings.keystoreDirectory).eventSigningKey().publicKey]) }
+    }
+
+    /// The JSON of an event the issuer published, once its signature is checked.
+    func opened(_ message: [UInt8]) throws -> [UInt8] { try SignedEvent.open(message, keys: eventKeys) }
 }
 
 /// Builds an issuer against the test Redis and broker, with `users` (password, roles), runs
@@ -92,8 +94,9 @@ func withIssuer<T: Sendable>(
 ) async throws -> T {
     try await withTemporaryDirectory { folder in
         var environment = [
-            "REDIS_URL": TestEnvironment.redisURL ?? "redis://127.0.0.1:16379",
-            "KAFKA_BROKERS": TestEnvironment.kafkaBrokers ?? "127.0.0.1:19092",
+            // The issuer logs in as its own ACL user, as in the dev cluster (infra/dev/test-env).
+            "REDIS_URL": try TestEnvironment.issuerRedisURL(),
+            "KAFKA_BROKERS": try TestEnvironment.value("TEST_KAFKA_BROKERS"),
             "KEYSTORE_DIR": keystore ?? folder + "/keys",
             "USER_DB": folder + "/users.sqlite",
             "BCRYPT_COST": "10",

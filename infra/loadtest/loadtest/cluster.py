@@ -67,9 +67,18 @@ class Cluster:
     def redis_count(self, pattern):
         """How many keys match a pattern (SCAN, as the resources' resync does)."""
         output = subprocess.run(
-            ["redis-cli", "-p", str(self.redis_port), "--scan", "--pattern", pattern],
-            check=True, capture_output=True, text=True).stdout
+            ["redis-cli", "--no-auth-warning", "-p", str(self.redis_port), "--scan", "--pattern", pattern],
+            check=True, capture_output=True, text=True, env=self.redis_cli_env()).stdout
         return sum(1 for line in output.splitlines() if line)
+
+    def redis_cli_env(self):
+        """redis-cli's environment: the operator's password when the cluster runs Redis ACLs."""
+        env = dict(os.environ)
+        password_file = os.path.join(self.run_dir, "redis-users", "default.password")
+        if os.path.exists(password_file):
+            with open(password_file) as file:
+                env["REDISCLI_AUTH"] = file.readline().strip()
+        return env
 
     def issuer(self):
         return http.Client(self.issuer_url)

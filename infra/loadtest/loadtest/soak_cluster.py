@@ -111,12 +111,27 @@ def runqueue_wait_seconds(pid):
     return total / 1e9
 
 
-def redis_health(port, timeout=2.0):
+def redis_auth(run_dir):
+    """The AUTH line for the operator (default) user when the cluster runs Redis ACL users
+    (infra/dev/services REDIS_ACL=on, the dev cluster's default), else b""."""
+    try:
+        with open(os.path.join(run_dir, "redis-users", "default.password")) as file:
+            return f"AUTH {file.readline().strip()}\r\n".encode()
+    except OSError:
+        return b""
+
+
+def redis_health(port, timeout=2.0, auth=b""):
     """PING round trip (ms, None when it failed) and the INFO figures that show a client dropping
-    and reopening connections."""
+    and reopening connections. `auth`: redis_auth(run_dir)."""
     started = time.perf_counter()
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
+            if auth:
+                connection.sendall(auth)
+                if not connection.recv(64).startswith(b"+OK"):
+                    return {"ping_ms": None}
+                started = time.perf_counter()
             connection.sendall(b"PING\r\n")
             ping_ok = connection.recv(64).startswith(b"+PONG")
             ping_ms = (time.perf_counter() - started) * 1000 if ping_ok else None

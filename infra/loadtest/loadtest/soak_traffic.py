@@ -292,9 +292,9 @@ class RedisPinger(Actor):
     """PING on one connection every `every_s`: the slowest answer of each minute says whether
     Redis itself (or the whole machine) stalled when the issuer's Redis calls timed out."""
 
-    def __init__(self, context, port, every_s=0.1):
+    def __init__(self, context, port, every_s=0.1, auth=lambda: b""):
         super().__init__(context, "redis ping")
-        self.port, self.every_s = port, every_s
+        self.port, self.every_s, self.auth = port, every_s, auth
         self.slowest = {}  # minute -> ms (None: no answer)
 
     def run(self):
@@ -305,6 +305,11 @@ class RedisPinger(Actor):
             try:
                 if connection is None:
                     connection = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+                    auth = self.auth()  # read at each connect: the password file appears with Redis
+                    if auth:
+                        connection.sendall(auth)
+                        if not connection.recv(64).startswith(b"+OK"):
+                            raise OSError("AUTH refused")
                 connection.sendall(b"PING\r\n")
                 answered = connection.recv(16).startswith(b"+PONG")
             except OSError:

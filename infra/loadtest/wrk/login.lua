@@ -6,6 +6,9 @@ package.path = os.getenv("LOADTEST_WRK_DIR") .. "/?.lua;" .. package.path
 local report = require("report")
 
 local login, out
+-- The issuer answers 503 with Retry-After at once when its password checks are saturated
+-- (PASSWORD_HASH_CONCURRENCY, default the core count): wait as told instead of spinning.
+local wait_ms = 0
 
 function setup(thread) report.setup(thread) end
 
@@ -21,8 +24,15 @@ end
 
 function request() return login end
 
+function delay()
+  local ms = wait_ms
+  wait_ms = 0
+  return ms
+end
+
 function response(status, headers, body)
   report.status(status)
+  if status == 503 then wait_ms = 1000 * (tonumber(headers["Retry-After"] or headers["retry-after"] or "1") or 1) end
   local cookie = status == 200 and (headers["Set-Cookie"] or headers["set-cookie"] or ""):match("refresh_token=([^;]+)")
   if out and cookie then out:write(cookie, "\n") end
 end

@@ -3,11 +3,14 @@ the services in depends_on order, their healthchecks, then the flows (flows.py).
 
 import os
 import pwd
+import re
 import shlex
 import subprocess
 import time
 
 from ruamel.yaml import YAML
+
+import shutil
 
 import dockerfile
 import flows
@@ -55,9 +58,12 @@ class Emulation:
 
     def run(self):
         self.check_dependencies()
+        self.check_secrets()
+        self.check_kafka_acls()
         subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
         self.map_host_names()
         self.lay_out_image()
+        self.make_secrets()
         for name in self.start_order():
             self.start(name)
             self.wait_healthy(name)
@@ -81,6 +87,72 @@ class Emulation:
         if problems:
             raise Failure("; ".join(problems))
         say("depends_on and healthchecks match what each service needs at start")
+
+    def check_secrets(self):
+        """Every file a service's settings or command name under /run/secrets is a secret that
+        service lists (Compose mounts only those), and every listed secret is declared."""
+        declared = self.compose.get("secrets", {})
+        problems = []
+        for name, service in self.services.items():
+            listed = set(service.get("secrets", []))
+            for secret in listed - set(declared):
+                problems.append(f"{name} lists secret {secret}, which is not declared")
+            text = " ".join([str(v) for v in (service.get("environment") or {}).values()]
+                            + [str(c) for c in service.get("command") or []]
+                            + [str(t) for t in (service.get("healthcheck") or {}).get("test", [])])
+            for secret in set(re.findall(r"/run/secrets/([A-Za-z0-9_]+)", text)) - listed:
+                problems.append(f"{name} uses /run/secrets/{secret} but does not list that secret")
+        if problems:
+            raise Failure("; ".join(problems))
+        say("every /run/secrets file a service uses is a secret it lists")
+
+    def check_kafka_acls(self):
+        """kafka-init's ACLs, read statically (the dev broker has no ACLs): only the issuer may
+        write or create the topics; the other principals may only read and describe."""
+        command = " ".join(self.services[KAFKA_INIT].get("command", []))
+        grants = {}
+        for call in command.split("&&"):
+            words = shlex.split(call)
+            if not words or not words[0].endswith("kafka-acls.sh"):
+                continue
+            principals = [words[i + 1] for i, w in enumerate(words) if w == "--allow-principal"]
+            operations = {words[i + 1] for i, w in enumerate(words) if w == "--operation"}
+            topics = [words[i + 1] for i, w in enumerate(words) if w == "--topic"]
+            for principal in principals:
+                for topic in topics:
+                    grants.setdefault((principal, topic), set()).update(operations)
+        problems = []
+        for topic in ["auth.keys", "auth.revocations"]:
+            if not {"Write", "Create"} <= grants.get(("User:issuer", topic), set()):
+                problems.append(f"the issuer may not write or create {topic}")
+            for (principal, granted_topic), operations in grants.items():
+                if granted_topic == topic and principal != "User:issuer" and operations - {"Read", "Describe"}:
+                    problems.append(f"{principal} may {sorted(operations - {'Read', 'Describe'})} on {topic}")
+        for principal, topics in [("User:jwks", ["auth.keys"]), ("User:resource", ["auth.keys", "auth.revocations"])]:
+            for topic in topics:
+                if "Read" not in grants.get((principal, topic), set()):
+                    problems.append(f"{principal} may not read {topic}")
+        if problems:
+            raise Failure("kafka-init's ACLs: " + "; ".join(problems))
+        say("kafka-init's ACLs: only User:issuer writes auth.keys and auth.revocations; jwks and resource only read")
+
+    def make_secrets(self):
+        """infra/compose/make-secrets into the work folder, each declared secret mounted at
+        /run/secrets/NAME (one folder for all services: the per-service lists are checked by
+        check_secrets instead)."""
+        made = os.path.join(self.work, "secrets")
+        subprocess.run([os.path.join(self.root, "infra/compose/make-secrets"), made], check=True, capture_output=True)
+        run_secrets = os.path.join(self.work, "run-secrets")
+        os.makedirs(run_secrets, mode=0o755)
+        for name, secret in self.compose.get("secrets", {}).items():
+            source = os.path.join(made, os.path.basename(secret["file"]))
+            if not os.path.exists(source):
+                raise Failure(f"secret {name}: make-secrets did not make {secret['file']}")
+            shutil.copy2(source, os.path.join(run_secrets, name))
+        os.makedirs("/run/secrets", exist_ok=True)
+        subprocess.run(["mount", "--bind", run_secrets, "/run/secrets"], check=True)
+        self.secrets = made
+        say(f"secrets made by infra/compose/make-secrets, mounted at /run/secrets: {', '.join(sorted(self.compose.get('secrets', {})))}")
 
     def start_order(self):
         order, seen = [], set()
@@ -145,11 +217,11 @@ class Emulation:
     def start(self, name):
         service = self.services[name]
         if name == REDIS:
-            say("substituted: redis (image redis:7.4) by this machine's redis-server on redis:6379")
-            self.dev_services("start", "redis")
+            self.start_redis(service)
         elif name == KAFKA:
-            say("substituted: kafka (apache/kafka, KRaft, PLAINTEXT) by the dev broker (Tansu) on kafka:9092")
-            self.dev_services("start", "broker")
+            say("substituted: kafka (apache/kafka, KRaft, SASL_SSL with SCRAM users and ACLs) by the dev broker "
+                "(Tansu, no users) behind stunnel serving TLS with compose's kafka certificate on kafka:9092")
+            self.start_tls_broker()
         elif name == KAFKA_INIT:
             self.create_topics(" ".join(service.get("command", [])))
         elif "build" not in service:
@@ -176,19 +248,40 @@ class Emulation:
             service["command"], env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         say(f"substituted: {name}'s image {service.get('image')} by this machine's {service['command'][0]}")
 
-    def dev_services(self, *arguments):
-        env = dict(os.environ, RUN_DIR=os.path.join(self.work, "dev"), REDIS_PORT="6379", BROKER_PORT="9092")
-        subprocess.run([os.path.join(self.root, "infra/dev/services"), *arguments], env=env, check=True)
+    def start_redis(self, service):
+        """Compose's own redis-server command (TLS only, the ACL file) with this machine's
+        redis-server: the configuration is tried as written."""
+        folder = os.path.join(self.work, "redis-data")
+        os.makedirs(folder)
+        log = open(os.path.join(self.logs, "redis.log"), "w")
+        self.processes[REDIS] = subprocess.Popen(
+            service["command"], cwd=folder, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        say("substituted: redis's image redis:7.4 by this machine's redis-server, with compose's command")
+
+    def start_tls_broker(self):
+        """Tansu on 127.0.0.1:9093 advertising kafka:9092, behind stunnel on 9092 with compose's
+        CA and kafka certificate (infra/dev/services broker-tls and tls-proxy)."""
+        tls = os.path.join(self.work, "dev", "tls")
+        os.makedirs(tls)
+        for source, target in [("ca.crt", "ca.crt"), ("kafka.crt", "broker.crt"), ("kafka.key", "broker.key"),
+                               ("kafka.crt", "client.crt"), ("kafka.key", "client.key")]:
+            shutil.copy2(os.path.join(self.secrets, source), os.path.join(tls, target))
+        env = dict(os.environ, RUN_DIR=os.path.join(self.work, "dev"), BROKER_TLS_PORT="9092",
+                   BROKER_TLS_HOST="kafka", BROKER_TLS_CLIENT_CERT="none")
+        subprocess.run([os.path.join(self.root, "infra/dev/services"), "start", "broker-tls", "tls-proxy"],
+                       env=env, check=True)
 
     def create_topics(self, command):
         """kafka-init's kafka-topics.sh calls, made with the dev broker's own tool."""
         broker = open(os.path.join(os.environ.get("TOKEN_INFRA_CACHE", "/var/cache/token-infra"), "broker-bin")).read().strip()
         for call in command.split("&&"):
             words = shlex.split(call)
+            if not words[0].endswith("kafka-topics.sh"):
+                continue
             topic = words[words.index("--topic") + 1]
             partitions = words[words.index("--partitions") + 1]
             configs = [words[i + 1] for i, w in enumerate(words) if w == "--config"]
-            arguments = [broker, "topic", "create", topic, "--partitions", partitions, "--broker", "tcp://kafka:9092"]
+            arguments = [broker, "topic", "create", topic, "--partitions", partitions, "--broker", "tcp://127.0.0.1:9093"]
             for config in configs:
                 arguments += ["--config", config]
             subprocess.run(arguments, check=True, capture_output=True)
@@ -198,6 +291,11 @@ class Emulation:
         env = {"PATH": self.bin + ":/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": self.image.home}
         env.update(self.image.env)
         env.update({k: str(v) for k, v in (service.get("environment") or {}).items()})
+        if env.get("KAFKA_SECURITY_PROTOCOL") == "SASL_SSL":
+            # The dev broker has no SCRAM users: TLS as in compose, without the SASL login.
+            env["KAFKA_SECURITY_PROTOCOL"] = "SSL"
+            for name in ["KAFKA_SASL_MECHANISM", "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD_FILE", "KAFKA_SASL_PASSWORD"]:
+                env.pop(name, None)
         return env
 
     def as_image_user(self, arguments):
@@ -221,12 +319,13 @@ class Emulation:
         if name == KAFKA_INIT:
             return
         if name == KAFKA:
-            say("substituted: kafka's healthcheck (kafka-broker-api-versions.sh) by a metadata request to the dev broker")
+            say("substituted: kafka's healthcheck (kafka-broker-api-versions.sh) by nothing: stunnel and the dev broker answer when the services script returns")
             return
         test = service.get("healthcheck", {}).get("test")
         if not test:
             return
-        arguments = ["sh", "-c", test[1]] if test[0] == "CMD-SHELL" else test[1:]
+        # Compose's interpolation: $$ is a literal $ for the container's shell.
+        arguments = ["sh", "-c", test[1].replace("$$", "$")] if test[0] == "CMD-SHELL" else test[1:]
         deadline = time.monotonic() + 90
         while True:
             process = self.processes.get(name)

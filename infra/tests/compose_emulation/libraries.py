@@ -40,6 +40,9 @@ def check(binaries, image_packages):
             if path == "not found":
                 problems.append(f"{binary}: {name} not found")
                 continue
+            if "hiredis" in name:
+                problems.append(f"{binary}: loads {name} at run time; hiredis must be linked statically (infra/dev/bootstrap)")
+                continue
             if "rdkafka" in name:
                 problems.append(f"{binary}: loads {name} at run time; librdkafka must be linked statically (infra/dev/bootstrap)")
                 continue

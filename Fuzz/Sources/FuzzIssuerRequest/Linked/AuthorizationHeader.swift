@@ -1,1 +1,1 @@
-../../../../Shared/ServiceKit/Auth/AuthorizationHeader.swift
+../../../../Shared/BearerAuth/AuthorizationHeader.swift

@@ -1,0 +1,1 @@
+../../../../Shared/Revocation/CanonicalRevocation.swift

@@ -1,0 +1,1 @@
+../../../../Shared/KeyDistribution/KeyEvent.swift
