@@ -28,17 +28,26 @@ let issuerBytes = Array("http://127.0.0.1:8080".utf8)
 
 func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let input = bytes(data, size)
-    if let payload = try? SignedEvent.open(input, keys: pinned) {
+    let message = Array(input)
+    if let payload = try? SignedEvent.open(message, keys: pinned) {
+        // What opens is three parts of strict base64url, each re-encoding to exactly its bytes.
+        let parts = message.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        require(parts.count == 3, "an opened event is not three parts")
+        for part in parts {
+            let decoded = Base64URL.decode(String(decoding: part, as: UTF8.self))
+            require(decoded.map { Array(Base64URL.encode($0).utf8) == Array(part) } ?? false, "an opened event does not re-encode")
+        }
+        require(Base64URL.decode(String(decoding: parts[1], as: UTF8.self)) == payload, "the payload is not the signed part")
         checkPayload(payload)
     }
-    checkPayload(input)
+    checkPayload(message)
     return 0
 }
 
 func checkPayload(_ input: [UInt8]) {
     let revocation = try? RevocationEvent(decoding: input)
     if let revocation {
-        require(try? RevocationEvent(decoding: revocation.encoded) == revocation, "a revocation does not survive encode/decode")
+        require((try? RevocationEvent(decoding: revocation.encoded)) == revocation, "a revocation does not survive encode/decode")
         switch revocation.target {
         case .token(let id), .session(let id), .subject(let id, _): require(!id.isEmpty && id.utf8.count <= 256, "bad revocation id")
         }
@@ -52,11 +61,13 @@ func checkPayload(_ input: [UInt8]) {
         case .subject: return require(false, "the fast path read a subject revocation")
         }
         require(
-            fast == CanonicalRevocation(isSession: isSession, id: RevocationID(id), expiresAt: revocation.expiresAt, revokedAt: revocation.revokedAt),
+            fast
+                == CanonicalRevocation(
+                    isSession: isSession, id: RevocationID(id), expiresAt: revocation.expiresAt, revokedAt: revocation.revokedAt),
             "the fast path and the decoder disagree")
     }
     if let key = try? KeyEvent(decoding: input) {
-        require(try? KeyEvent(decoding: key.encoded) == key, "a key event does not survive encode/decode")
+        require((try? KeyEvent(decoding: key.encoded)) == key, "a key event does not survive encode/decode")
         require(!JWK.isPrivate(key.jwk), "a key event with a private key was accepted")
         require((try? key.verificationKey())?.kid == key.kid, "a key event's key is refused or has another kid")
         let timeline = key.timeline

@@ -3,11 +3,11 @@ import FuzzSupport
 import TokenKit
 
 /// What the issuer reads from a request before anything is verified: the `Authorization:
-/// Bearer` header (ServiceKit's AuthorizationHeader), the refresh token presented in the cookie
+/// Bearer` header (BearerAuth's AuthorizationHeader), the refresh token presented in the cookie
 /// or body (RefreshToken(presented:)) and the JSON body (JSONValue.parseObject, then the
 /// members login and refresh read).
 ///
-/// These live in ServiceKit and in the issuer's executable target, which a fuzz executable
+/// These live in BearerAuth and in the issuer's executable target, which a fuzz executable
 /// cannot link without Kafka, Redis, Hummingbird and NIO under the sanitizer; the pure files are
 /// compiled in here through the symlinks in Linked/ (docs/FUZZING.md). The Cookie header itself
 /// is split by Hummingbird's `Cookies`, not by our code.
@@ -16,8 +16,8 @@ import TokenKit
 ///
 /// Asserts: nothing crashes or leaks; a bearer token is a non-empty part of the header without
 /// leading or trailing blanks, after a case-insensitive `Bearer ` scheme, and reads back the
-/// same from `Bearer <token>`; a presented refresh token is 43 characters of strict base64url of
-/// 32 bytes whose digest is 64 lower-case hex digits; a body the issuer accepts is an object.
+/// same from `Bearer <token>`; a presented refresh token is 64 characters of strict base64url of
+/// 48 bytes (a 16-byte sid first) whose digest is 64 lower-case hex digits; a body the issuer accepts is an object.
 @main
 enum FuzzIssuerRequest {
     static func main() { runFuzzer(fuzzOne) }
@@ -47,14 +47,13 @@ func checkBearer(_ header: String) {
 
 func checkRefreshToken(_ text: String) {
     guard let token = RefreshToken(presented: text) else { return }
-    require(token.text == text && text.utf8.count == 43 && token.bytes.count == 32, "refresh token of the wrong shape")
+    require(token.text == text && text.utf8.count == RefreshToken.textLength, "refresh token of the wrong length")
+    require(token.bytes.count == RefreshToken.byteCount, "refresh token of the wrong size")
     require(Base64URL.encode(token.bytes) == text, "refresh token is not strict base64url")
+    require(Base64URL.decode(token.sessionID)?.count == 16, "the session id is not 16 bytes of base64url")
     let digest = token.digest
-    require(
-        digest.utf8.count == 64
-            && digest.utf8.allSatisfy {
-                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
-            }, "digest is not lower-case hex")
+    let hexDigits = Array("0123456789abcdef".utf8)
+    require(digest.utf8.count == 64 && digest.utf8.allSatisfy(hexDigits.contains), "digest is not lower-case hex")
 }
 
 /// The body rules of RequestReading (the issuer's executable): a strict JSON object of at most
