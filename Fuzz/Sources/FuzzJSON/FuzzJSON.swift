@@ -55,6 +55,10 @@ enum Strictness {
         case "duplicate member name": return true
         // 2. Nesting deeper than 32 (the reference allows 512 or more).
         case "nesting deeper than \(JSONScanner.maxDepth)": return true
+        // 6. A number beyond a double's range (RFC 8259 §6 lets a parser limit them). The
+        //    reference refuses these too, except where a later member with a canonically
+        //    equivalent name replaces the value before it is read (found by the long run).
+        case "number out of range": return true
         default:
             // 3. NUL bytes among the first four: the reference guesses UTF-16 or UTF-32 from
             //    them (RFC 4627 §3), we read UTF-8 only (RFC 8259 §8.1).
