@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Redis
+import Revocation
 import Synchronization
 import Testing
 import TokenKit
@@ -133,7 +134,7 @@ extension IssuerServiceTests {
             }
         }
 
-        @Test("A reuse after the grace window writes revoked:sid in the same script step as it revokes the family")
+        @Test("A reuse after the grace window writes revoked:sid and its outbox entry in the script step that revokes the family")
         func reuseRevokesAtomically() async throws {
             let name = uniqueName("pia")
             try await withIssuer(["REFRESH_REUSE_GRACE": "100ms"], users: [name: ("pia-password", ["user"])]) { issuer in
@@ -157,6 +158,12 @@ extension IssuerServiceTests {
                     return
                 }
                 #expect((900...930).contains(ttl))
+                // Its event waits in the outbox, so the drain publishes it even though this
+                // issuer "died" before publishing.
+                let outbox = try await issuer.components.redis.send(
+                    "ZRANGE", RedisArgument(RevocationKeys.outbox), "0", "-1"
+                ).array?.compactMap(\.bytes) ?? []
+                #expect(outbox.contains { RedisArgument($0) == theft.outbox.member })
             }
         }
 

@@ -82,16 +82,17 @@ struct Revoker: Sendable {
         async let queued: Void = enqueue(prepared)
         try await stored
         try await queued
-        return await publishQueued(prepared)
+        return await publish(prepared)
     }
 
-    /// Publishes revocations already written to Redis by a session script that wrote the entry
-    /// in the same step as the change it records; they join the outbox first.
+    /// Publishes revocations that a session script already wrote to Redis and to the outbox in
+    /// the same step as the change it records.
     /// - Returns: whether the broker acknowledged every event within `deliveryWait`.
     @discardableResult
     func publish(_ prepared: [Prepared]) async -> Bool {
-        try? await enqueue(prepared)
-        return await publishQueued(prepared)
+        let delivered = await publish(prepared.map(\.outbox), wait: deliveryWait)
+        for (revocation, acknowledged) in zip(prepared, delivered) { counters.count(revocation.entry.target, acknowledged: acknowledged) }
+        return delivered.allSatisfy { $0 }
     }
 
     private func enqueue(_ prepared: [Prepared]) async throws {
@@ -100,12 +101,6 @@ struct Revoker: Sendable {
             RedisCommand(
                 "ZADD",
                 [RedisArgument(RevocationKeys.outbox)] + prepared.flatMap { [RedisArgument(String($0.revokedAt)), $0.outbox.member] }))
-    }
-
-    private func publishQueued(_ prepared: [Prepared]) async -> Bool {
-        let delivered = await publish(prepared.map(\.outbox), wait: deliveryWait)
-        for (revocation, acknowledged) in zip(prepared, delivered) { counters.count(revocation.entry.target, acknowledged: acknowledged) }
-        return delivered.allSatisfy { $0 }
     }
 
     /// Publishes what the outbox still holds from before `now - 2 s` (revocations whose

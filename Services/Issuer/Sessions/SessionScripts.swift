@@ -21,9 +21,9 @@ enum SessionScripts {
 
     /// Spend-and-rotate, in one step. KEYS: refresh (presented), successor (of the presented
     /// token), refresh (new), the session (the sid the presented token carries), the session's
-    /// `revoked:sid:` entry. ARGV: now, idle life (ms), grace (ms), new digest, sealed
-    /// successor, sid, new refresh tag, successor tag, new refresh idle deadline, the sid
-    /// revocation's event JSON, its lifetime (ms).
+    /// `revoked:sid:` entry, the revocation outbox. ARGV: now, idle life (ms), grace (ms), new
+    /// digest, sealed successor, sid, new refresh tag, successor tag, new refresh idle deadline,
+    /// the sid revocation's event JSON, its lifetime (ms), its outbox score and member.
     ///
     /// The script cannot check the issuer's MACs (the key never goes to Redis): it returns every
     /// tag it read, and the issuer refuses what does not verify. A forged record can therefore
@@ -34,8 +34,8 @@ enum SessionScripts {
     /// deadline[, sealed, successor tag]}`: `rotated` (the presented token is now spent and the
     /// new one live), `replayed` (already spent within the grace window: the sealed successor
     /// is returned, nothing changes), `stolen` (spent longer ago: the session is revoked and its
-    /// `revoked:sid:` entry written in this same step, so no failure can leave the family's
-    /// access tokens alive), or `{'invalid'}` (unknown, expired, revoked, or the record names
+    /// `revoked:sid:` entry and its outbox entry written in this same step, so no failure or
+    /// crash can leave the family's access tokens alive or the event unsent), or `{'invalid'}` (unknown, expired, revoked, or the record names
     /// another session).
     static let refresh = RedisScript(
         """
@@ -59,6 +59,7 @@ enum SessionScripts {
           redis.call('HSET', KEYS[4], 'revoked', ARGV[1])
           redis.call('DEL', KEYS[2])
           redis.call('SET', KEYS[5], ARGV[10], 'PX', ARGV[11])
+          redis.call('ZADD', KEYS[6], ARGV[12], ARGV[13])
           return {'stolen', head[1], head[2], head[3], head[4], head[5], head[6]}
         end
         local life = math.min(tonumber(ARGV[2]), expires - now)

@@ -1,5 +1,6 @@
 import Foundation
 import Redis
+import Revocation
 import ServiceKit
 import TokenKit
 
@@ -74,7 +75,8 @@ struct SessionStore: Sendable {
     /// Spends a refresh token and rotates it, atomically and in one round trip: of two
     /// concurrent refreshes with one token exactly one rotates, and the other (within the grace
     /// window) gets the same successor. A reuse after the grace window revokes the session and
-    /// writes `theft` (the session's revocation, prepared by the caller) in the same step.
+    /// writes `theft` (the session's revocation, prepared by the caller) and its outbox entry in
+    /// the same step.
     /// - Throws: `RedisError`.
     func refresh(_ token: RefreshToken, now: Double, theft: Revoker.Prepared) async throws -> RefreshOutcome {
         let sid = token.sessionID
@@ -86,7 +88,7 @@ struct SessionStore: Sendable {
             SessionScripts.refresh,
             keys: [
                 Self.refreshKey(token.digest), Self.successorKey(token.digest), Self.refreshKey(successor.digest), Self.sessionKey(sid),
-                theft.key,
+                theft.key, RevocationKeys.outbox,
             ],
             arguments: [
                 RedisArgument(nowMS), RedisArgument(Self.milliseconds(idleLifetime)),
@@ -94,6 +96,7 @@ struct SessionStore: Sendable {
                 RedisArgument(sealed), RedisArgument(sid), RedisArgument(authenticator.tag(.refresh, [successor.digest, sid, until])),
                 RedisArgument(authenticator.tag(.successor, [Array(token.digest.utf8), Array(sid.utf8), sealed])),
                 RedisArgument(until), RedisArgument(theft.event), RedisArgument(Self.milliseconds(theft.lifetime)),
+                RedisArgument(String(theft.revokedAt)), theft.outbox.member,
             ])
         guard let parts = reply.array, let outcome = parts.first?.string, outcome != "invalid" else { return .invalid }
         guard parts.count >= 7, let subject = parts[1].string, let rolesJSON = parts[2].string, let expires = parts[3].string,
