@@ -56,8 +56,19 @@ extension EndToEnd {
 
         /// Fail closed (CONTRACT.md "Revocation"): a resource that starts while Redis is stopped
         /// cannot know the denylist, so it answers 503, never 200 to a revoked token nor 401 to a
-        /// valid one, until Redis returns.
+        /// valid one, until Redis returns, and is right again soon after. `E2E_FAIL_CLOSED_TRIALS`
+        /// repeats it (issue 18's bar: 10 trials, docs/RESOURCE.md).
         @Test func aResourceStartedWithoutRedisRefusesWith503UntilItLoads() async throws {
+            let trials = Int(ProcessInfo.processInfo.environment["E2E_FAIL_CLOSED_TRIALS"] ?? "") ?? 1
+            var recoveries: [Duration] = []
+            for _ in 0..<trials { recoveries.append(try await failClosedTrial()) }
+            let worst = recoveries.max() ?? .zero
+            print("fail-closed: \(trials) trials; correct again after Redis returned within \(worst) at most")
+        }
+
+        /// One restart of a resource with Redis stopped. - Returns: how long after Redis was back
+        /// both tokens got their right answer.
+        private func failClosedTrial() async throws -> Duration {
             let revoked = try await Client.alice()
             #expect(try await Client.logout(bearer: revoked.accessToken).status == 204)
             _ = try await Client.waitUntilRefusedEverywhere(revoked.accessToken)
@@ -89,13 +100,19 @@ extension EndToEnd {
                 try? Cluster.signal("redis", SIGCONT)
                 throw error
             }
-            var status = 503
-            for _ in 0..<100 where status == 503 {
-                try await Task.sleep(for: .milliseconds(100))
-                status = try await HTTP.get(resource + "/api/me", bearer: valid.accessToken).status
+            // From Redis's return on: never a wrong answer, only 503 until both are right.
+            let back = ContinuousClock.now
+            var (validStatus, revokedStatus) = (503, 503)
+            while validStatus != 200 || revokedStatus != 401 {
+                #expect(ContinuousClock.now - back < .seconds(10), "still not right 10 s after Redis returned")
+                guard ContinuousClock.now - back < .seconds(10) else { break }
+                try await Task.sleep(for: .milliseconds(20))
+                validStatus = try await HTTP.get(resource + "/api/me", bearer: valid.accessToken).status
+                revokedStatus = try await HTTP.get(resource + "/api/me", bearer: revoked.accessToken).status
+                #expect([200, 503].contains(validStatus), "a valid token got \(validStatus)")
+                #expect([401, 503].contains(revokedStatus), "a revoked token got \(revokedStatus)")
             }
-            #expect(status == 200)
-            #expect(try await HTTP.get(resource + "/api/me", bearer: revoked.accessToken).status == 401)
+            return ContinuousClock.now - back
         }
 
         @Test func brokerStoppedLoginStillWorksAndRevocationsArriveAfter() async throws {
