@@ -87,8 +87,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try options.settings()
-            let password = try UserCommand.readNewPassword()
-            let hash = try await PasswordHasher(cost: settings.bcryptCost, dummyHash: "").hash(password)
+            let hash = try await UserCommand.hashNewPassword(settings)
             var unique: [String] = []
             for role in roles where !unique.contains(role) { unique.append(role) }
             let existed = try await UserCommand.withStore(settings) { store in
@@ -109,8 +108,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try options.settings()
-            let password = try UserCommand.readNewPassword()
-            let hash = try await PasswordHasher(cost: settings.bcryptCost, dummyHash: "").hash(password)
+            let hash = try await UserCommand.hashNewPassword(settings)
             try await UserCommand.update(name, settings) { $0.passwordHash = hash }
             try await UserCommand.revokeEverything(of: name, settings: settings, because: "its password changed")
             UserCommand.say("password of \(name) changed; its sessions and access tokens are revoked")
@@ -234,13 +232,14 @@ extension UserCommand {
         }
     }
 
-    /// A new password from stdin: one line; on a terminal with a prompt on stderr and echo off.
+    /// The bcrypt hash, at the settings' cost, of a new password from stdin: one line; on a
+    /// terminal with a prompt on stderr and echo off.
     /// - Throws: ``CommandFailure`` without one, or for one bcrypt would check by a prefix only.
-    static func readNewPassword() throws -> String {
+    static func hashNewPassword(_ settings: IssuerSettings) async throws -> String {
         guard let password = readPassword(), !password.isEmpty else { throw CommandFailure(message: "no password on stdin", status: 2) }
         // bcrypt reads at most 72 bytes and stops at a NUL: the rest would be ignored silently.
         guard PasswordHasher.isAcceptable(password) else { throw CommandFailure(message: PasswordError().description, status: 2) }
-        return password
+        return try await PasswordHasher(cost: settings.bcryptCost, dummyHash: "").hash(password)
     }
 
     private static func readPassword() -> String? {
