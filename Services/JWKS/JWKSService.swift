@@ -19,12 +19,9 @@ struct JWKSService {
 /// - Throws: ``Settings/Invalid`` for a setting that cannot be used; errors reading TLS files.
 func buildApplication(_ bootstrap: ServiceBootstrap) throws -> some ApplicationProtocol {
     let settings = bootstrap.settings, logger = bootstrap.logger
-    let brokers = settings.list(SharedSettings.kafkaBrokers)
-    guard !brokers.isEmpty else { throw Settings.Invalid("--kafka-brokers (KAFKA_BROKERS) must name at least one broker") }
     let maxAge = try settings.duration(JWKSSettings.maxAge, in: .zero ... .seconds(3600))
-    var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: brokers, clientID: "jwks")
-    consumerConfiguration.security = try settings.kafkaSecurity()
-    let source = KafkaBroadcastSource(configuration: consumerConfiguration, logger: logger)
+    let source = KafkaBroadcastSource(
+        configuration: KafkaConsumerConfiguration(connection: try settings.kafkaConnection(clientID: "jwks")), logger: logger)
     let readiness = Readiness()
     let catalog = KeyCatalog(
         issuer: try settings.string(SharedSettings.issuerURL),

@@ -43,11 +43,8 @@ func buildApplication(_ bootstrap: ServiceBootstrap) throws -> some ApplicationP
     } catch let error as RedisError {
         throw Settings.Invalid("--redis-url (REDIS_URL): \(error.reason)")
     }
-    let brokers = settings.list(SharedSettings.kafkaBrokers)
-    guard !brokers.isEmpty else { throw Settings.Invalid("--kafka-brokers (KAFKA_BROKERS) must name at least one broker") }
-    var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: brokers, clientID: "resource")
-    consumerConfiguration.security = try settings.kafkaSecurity()
-    let source = KafkaBroadcastSource(configuration: consumerConfiguration, logger: logger)
+    let source = KafkaBroadcastSource(
+        configuration: KafkaConsumerConfiguration(connection: try settings.kafkaConnection(clientID: "resource")), logger: logger)
 
     let readiness = Readiness()
     let catalog = KeyCatalog(issuer: issuer, leeway: leeway)

@@ -35,7 +35,7 @@ public struct KafkaBroadcastSource: BroadcastSource {
     public let configuration: KafkaConsumerConfiguration
     let logger: Logger
 
-    /// Creates a source reading from `configuration.bootstrapServers`.
+    /// Creates a source reading from `configuration.connection.bootstrapServers`.
     public init(configuration: KafkaConsumerConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger

@@ -54,35 +54,21 @@ public struct KafkaTopicSpec: Sendable, Hashable {
 
 /// Settings of a ``KafkaAdmin``.
 public struct KafkaAdminConfiguration: Sendable {
-    /// Brokers to bootstrap from, as `host:port`.
-    /// Default: `["127.0.0.1:9092"]`.
-    public var bootstrapServers: [String]
-    /// The client id the broker sees (`client.id`).
-    /// Default: `"token-infra-admin"`.
-    public var clientID: String
+    /// The brokers, the client id and the security settings.
+    public var connection: KafkaConnection
     /// How long one operation may take, connecting included.
     /// Default: 10 s.
     public var operationTimeout: Duration
-    /// TLS and SASL (`security.protocol` and friends).
-    /// Default: plaintext, no authentication.
-    public var security: KafkaSecurity
-    /// More librdkafka properties (for example TLS settings).
-    /// Default: none.
-    public var additionalProperties: [String: String]
 
     /// Creates a configuration with the defaults above.
-    public init(bootstrapServers: [String] = ["127.0.0.1:9092"], clientID: String = "token-infra-admin") {
-        self.bootstrapServers = bootstrapServers
-        self.clientID = clientID
+    public init(connection: KafkaConnection) {
+        self.connection = connection
         operationTimeout = .seconds(10)
-        security = KafkaSecurity()
-        additionalProperties = [:]
     }
 
-    var properties: [String: String] {
-        ["bootstrap.servers": bootstrapServers.joined(separator: ","), "client.id": clientID]
-            .merging(security.properties) { _, secure in secure }
-            .merging(additionalProperties) { _, extra in extra }
+    /// Creates a configuration for a plaintext connection to `bootstrapServers`.
+    public init(bootstrapServers: [String] = ["127.0.0.1:9092"], clientID: String = "token-infra-admin") {
+        self.init(connection: KafkaConnection(bootstrapServers: bootstrapServers, clientID: clientID))
     }
 }
 
@@ -109,7 +95,7 @@ public struct KafkaAdmin: Sendable {
                 name: $0.name, partitions: $0.partitions, replicationFactor: $0.replicationFactor,
                 configs: $0.allConfigs)
         }
-        let (properties, timeout, logger) = (configuration.properties, configuration.operationTimeout, logger)
+        let (properties, timeout, logger) = (configuration.connection.properties, configuration.operationTimeout, logger)
         try await DedicatedThread.run(name: "kafka-admin") {
             try RDKafkaAdmin.createTopics(
                 newTopics, properties: properties, timeoutMilliseconds: timeout.wholeMilliseconds, logger: logger)
@@ -119,7 +105,7 @@ public struct KafkaAdmin: Sendable {
     /// Deletes the topics. A topic that does not exist counts as deleted.
     /// - Throws: ``KafkaError`` (`.adminOperation`, `.brokerUnreachable`).
     public func deleteTopics(_ names: [String]) async throws {
-        let (properties, timeout, logger) = (configuration.properties, configuration.operationTimeout, logger)
+        let (properties, timeout, logger) = (configuration.connection.properties, configuration.operationTimeout, logger)
         try await DedicatedThread.run(name: "kafka-admin") {
             try RDKafkaAdmin.deleteTopics(
                 names, properties: properties, timeoutMilliseconds: timeout.wholeMilliseconds, logger: logger)
@@ -129,7 +115,7 @@ public struct KafkaAdmin: Sendable {
     /// The partition count of every topic on the broker.
     /// - Throws: ``KafkaError/Code/brokerUnreachable`` when no broker answers in time.
     public func topics() async throws -> [String: Int] {
-        let (properties, timeout, logger) = (configuration.properties, configuration.operationTimeout, logger)
+        let (properties, timeout, logger) = (configuration.connection.properties, configuration.operationTimeout, logger)
         return try await DedicatedThread.run(name: "kafka-admin") {
             try RDKafkaMetadata.topics(
                 properties: properties, timeoutMilliseconds: timeout.wholeMilliseconds, logger: logger)

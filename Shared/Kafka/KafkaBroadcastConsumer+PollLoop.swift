@@ -78,7 +78,7 @@ extension KafkaBroadcastConsumer {
         quiet.logLevel = .critical  // a probe that cannot connect is expected here
         guard
             let topics = try? RDKafkaMetadata.topics(
-                properties: configuration.connectionProperties, timeoutMilliseconds: 500, logger: quiet),
+                properties: configuration.connection.properties, timeoutMilliseconds: 500, logger: quiet),
             let count = topics[topic], count > 0
         else { return false }
         let client: RDKafkaClient

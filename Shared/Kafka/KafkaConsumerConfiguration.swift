@@ -1,11 +1,7 @@
 /// Settings of a ``KafkaBroadcastConsumer``.
 public struct KafkaConsumerConfiguration: Sendable {
-    /// Brokers to bootstrap from, as `host:port`.
-    /// Default: `["127.0.0.1:9092"]`.
-    public var bootstrapServers: [String]
-    /// The client id the broker sees (`client.id`).
-    /// Default: `"token-infra"`.
-    public var clientID: String
+    /// The brokers, the client id and the security settings.
+    public var connection: KafkaConnection
     /// How long the broker may hold a fetch that has no new data (`fetch.wait.max.ms`).
     ///
     /// This is the consumer's latency: the dev broker (Tansu) holds every fetch for the full
@@ -24,32 +20,22 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// stops fetching.
     /// Default: 10,000.
     public var maxBufferedEvents: Int
-    /// TLS and SASL (`security.protocol` and friends).
-    /// Default: plaintext, no authentication.
-    public var security: KafkaSecurity
-    /// More librdkafka properties, applied after the ones above (for example TLS settings).
-    /// Default: none.
-    public var additionalProperties: [String: String]
 
     /// Creates a configuration with the defaults above.
-    public init(bootstrapServers: [String] = ["127.0.0.1:9092"], clientID: String = "token-infra") {
-        self.bootstrapServers = bootstrapServers
-        self.clientID = clientID
+    public init(connection: KafkaConnection) {
+        self.connection = connection
         fetchWaitMax = .milliseconds(10)
         reconnectInterval = .milliseconds(250)
         maxBufferedEvents = 10_000
-        security = KafkaSecurity()
-        additionalProperties = [:]
     }
 
-    var connectionProperties: [String: String] {
-        ["bootstrap.servers": bootstrapServers.joined(separator: ","), "client.id": clientID]
-            .merging(security.properties) { _, secure in secure }
-            .merging(additionalProperties) { _, extra in extra }
+    /// Creates a configuration for a plaintext connection to `bootstrapServers`.
+    public init(bootstrapServers: [String] = ["127.0.0.1:9092"], clientID: String = "token-infra") {
+        self.init(connection: KafkaConnection(bootstrapServers: bootstrapServers, clientID: clientID))
     }
 
     var properties: [String: String] {
-        var properties = connectionProperties
+        var properties: [String: String] = [:]
         // librdkafka needs a group id even for a consumer that only uses manual assignment;
         // the group is never joined and no offset is ever committed.
         properties["group.id"] = "token-infra-broadcast-unused"
@@ -65,6 +51,6 @@ public struct KafkaConsumerConfiguration: Sendable {
         // What librdkafka fetches ahead of the reader, per partition: 1 MB instead of its 64 MB
         // default, so that a stalled reader holds at most this plus maxBufferedEvents.
         properties["queued.max.messages.kbytes"] = "1024"
-        return properties.merging(additionalProperties) { _, extra in extra }
+        return connection.withClientProperties(properties)
     }
 }

@@ -134,7 +134,7 @@ extension KafkaProducer {
         quiet.logLevel = .critical  // a probe that cannot connect is expected here
         return
             (try? RDKafkaMetadata.topics(
-                properties: configuration.connectionProperties, timeoutMilliseconds: 500, logger: quiet)) != nil
+                properties: configuration.connection.properties, timeoutMilliseconds: 500, logger: quiet)) != nil
     }
 
     private func finish() {

@@ -1,11 +1,7 @@
 /// Settings of a ``KafkaProducer``. The producer is always idempotent with `acks=all`.
 public struct KafkaProducerConfiguration: Sendable {
-    /// Brokers to bootstrap from, as `host:port`.
-    /// Default: `["127.0.0.1:9092"]`.
-    public var bootstrapServers: [String]
-    /// The client id the broker sees (`client.id`).
-    /// Default: `"token-infra"`.
-    public var clientID: String
+    /// The brokers, the client id and the security settings.
+    public var connection: KafkaConnection
     /// How long a message waits to be batched with others before it is sent (`linger.ms`).
     /// Short, because revocations must arrive within 100 ms end to end.
     /// Default: 1 ms.
@@ -21,38 +17,28 @@ public struct KafkaProducerConfiguration: Sendable {
     /// How long ``KafkaProducer/shutdown()`` waits for queued messages to be delivered.
     /// Default: 5 s.
     public var flushTimeout: Duration
-    /// TLS and SASL (`security.protocol` and friends).
-    /// Default: plaintext, no authentication.
-    public var security: KafkaSecurity
-    /// More librdkafka properties, applied after the ones above (for example TLS settings).
-    /// Default: none.
-    public var additionalProperties: [String: String]
 
     /// Creates a configuration with the defaults above.
-    public init(bootstrapServers: [String] = ["127.0.0.1:9092"], clientID: String = "token-infra") {
-        self.bootstrapServers = bootstrapServers
-        self.clientID = clientID
+    public init(connection: KafkaConnection) {
+        self.connection = connection
         linger = .milliseconds(1)
         messageTimeout = .seconds(30)
         reconnectInterval = .milliseconds(250)
         flushTimeout = .seconds(5)
-        security = KafkaSecurity()
-        additionalProperties = [:]
     }
 
-    var connectionProperties: [String: String] {
-        ["bootstrap.servers": bootstrapServers.joined(separator: ","), "client.id": clientID]
-            .merging(security.properties) { _, secure in secure }
-            .merging(additionalProperties) { _, extra in extra }
+    /// Creates a configuration for a plaintext connection to `bootstrapServers`.
+    public init(bootstrapServers: [String] = ["127.0.0.1:9092"], clientID: String = "token-infra") {
+        self.init(connection: KafkaConnection(bootstrapServers: bootstrapServers, clientID: clientID))
     }
 
     var properties: [String: String] {
-        var properties = connectionProperties
-        properties["enable.idempotence"] = "true"
-        properties["acks"] = "all"
-        properties["linger.ms"] = "\(linger.wholeMilliseconds)"
-        properties["message.timeout.ms"] = "\(max(1, messageTimeout.wholeMilliseconds))"
-        properties["socket.nagle.disable"] = "true"
-        return properties.merging(additionalProperties) { _, extra in extra }
+        connection.withClientProperties([
+            "enable.idempotence": "true",
+            "acks": "all",
+            "linger.ms": "\(linger.wholeMilliseconds)",
+            "message.timeout.ms": "\(max(1, messageTimeout.wholeMilliseconds))",
+            "socket.nagle.disable": "true",
+        ])
     }
 }

@@ -14,7 +14,7 @@ struct KafkaLibraryTests {
     @Test("refuses a configuration it does not know, with a typed error")
     func invalidConfiguration() {
         var configuration = KafkaProducerConfiguration()
-        configuration.additionalProperties = ["no.such.property": "1"]
+        configuration.connection.additionalProperties = ["no.such.property": "1"]
         #expect {
             _ = try KafkaProducer(configuration: configuration, logger: TestBroker.logger)
         } throws: { error in

@@ -18,7 +18,7 @@ struct KafkaSecurityConfigurationTests {
             ])
         #expect(!security.description.contains("pw-123"))
         var producer = KafkaProducerConfiguration()
-        producer.security = security
+        producer.connection.security = security
         #expect(producer.properties["sasl.username"] == "issuer")
         #expect(producer.properties["enable.idempotence"] == "true")
         #expect(KafkaConsumerConfiguration().properties["security.protocol"] == "plaintext")

@@ -17,16 +17,16 @@ struct KafkaSecurityTests {
         try await TLSBroker.with(sasl: false) { broker in
             let security = broker.security(.ssl)
             var adminConfiguration = KafkaAdminConfiguration(bootstrapServers: broker.servers)
-            adminConfiguration.security = security
+            adminConfiguration.connection.security = security
             let admin = KafkaAdmin(configuration: adminConfiguration, logger: TestBroker.logger)
             let topic = "tls-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
             try await admin.createTopics([KafkaTopicSpec(name: topic)])
 
             var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: broker.servers)
-            producerConfiguration.security = security
+            producerConfiguration.connection.security = security
             let producer = try KafkaProducer(configuration: producerConfiguration, logger: TestBroker.logger)
             var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: broker.servers)
-            consumerConfiguration.security = security
+            consumerConfiguration.connection.security = security
             let consumer = try KafkaBroadcastConsumer(
                 topic: topic, start: .beginning, configuration: consumerConfiguration, logger: TestBroker.logger)
             let recorder = EventRecorder(consumer)
@@ -49,7 +49,7 @@ struct KafkaSecurityTests {
             otherCA.caFile = nil
             for security in [withoutCertificate, otherCA, KafkaSecurity()] {
                 var configuration = KafkaAdminConfiguration(bootstrapServers: broker.servers)
-                configuration.security = security
+                configuration.connection.security = security
                 configuration.operationTimeout = .seconds(3)
                 let admin = KafkaAdmin(configuration: configuration, logger: TestBroker.logger)
                 await #expect(throws: KafkaError.self, "\(security)") {
@@ -72,7 +72,7 @@ struct KafkaSecurityTests {
                 security.username = "jwks"
                 security.password = "the-password-\(mechanism.rawValue)"
                 var configuration = KafkaAdminConfiguration(bootstrapServers: broker.servers)
-                configuration.security = security
+                configuration.connection.security = security
                 configuration.operationTimeout = .seconds(3)
                 let admin = KafkaAdmin(configuration: configuration, logger: lines.logger)
                 let error = try await #require(throws: KafkaError.self) {

@@ -8,19 +8,16 @@ struct Probe {
 
     func run() async throws {
         try await measureIdle(what: "no client connected")
-        let security = try KafkaSecurity(environment: ProcessInfo.processInfo.environment)
-        var adminConfiguration = KafkaAdminConfiguration(bootstrapServers: settings.servers)
-        adminConfiguration.security = security
-        let admin = KafkaAdmin(configuration: adminConfiguration, logger: logger)
+        let connection = KafkaConnection(
+            bootstrapServers: settings.servers, clientID: "kafka-probe",
+            security: try KafkaSecurity(environment: ProcessInfo.processInfo.environment))
+        let admin = KafkaAdmin(configuration: KafkaAdminConfiguration(connection: connection), logger: logger)
         let topic = "kafka-probe-\(UInt32.random(in: 0...UInt32.max))"
         try await admin.createTopics([KafkaTopicSpec(name: topic)])
         defer { print("topic \(topic) left on the broker (memory only)") }
 
-        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: settings.servers)
-        producerConfiguration.security = security
-        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
-        var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: settings.servers)
-        consumerConfiguration.security = security
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: connection), logger: logger)
+        var consumerConfiguration = KafkaConsumerConfiguration(connection: connection)
         consumerConfiguration.fetchWaitMax = settings.fetchWait
         let consumer = try KafkaBroadcastConsumer(
             topic: topic, start: .end, configuration: consumerConfiguration, logger: logger)

@@ -10,7 +10,9 @@ import TokenKit
 /// batches in a partition (docs/KAFKA.md), and a real issuer under a revocation storm would
 /// batch too.
 struct KafkaSeeder {
-    let servers: [String]
+    /// The brokers, with the security the services read from the same variables
+    /// (`KAFKA_SECURITY_PROTOCOL`, …).
+    let connection: KafkaConnection
     let topic: String
     let keysTopic: String
     /// Signs every message as the issuer does; nil leaves them unsigned (consumers refuse them).
@@ -22,9 +24,7 @@ struct KafkaSeeder {
     /// Creates the revocation topic, and the key topic when `keys`; existing ones are kept.
     /// - Throws: `KafkaError`.
     func createTopics(keys: Bool) async throws {
-        var adminConfiguration = KafkaAdminConfiguration(bootstrapServers: servers)
-        adminConfiguration.security = try environmentSecurity()
-        let admin = KafkaAdmin(configuration: adminConfiguration, logger: logger)
+        let admin = KafkaAdmin(configuration: KafkaAdminConfiguration(connection: connection), logger: logger)
         try await admin.createTopics([KafkaTopicSpec(name: topic)] + (keys ? [KafkaTopicSpec(name: keysTopic)] : []))
     }
 
@@ -37,9 +37,7 @@ struct KafkaSeeder {
         let event = KeyEvent(
             key: key.verificationKey, timeline: KeyTimeline(kid: key.kid, publishedAt: now, activatesAt: now), issuer: issuer,
             announcedAt: now, validUntil: now + 86_400)
-        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: servers)
-        producerConfiguration.security = try environmentSecurity()
-        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: connection), logger: logger)
         do {
             _ = try await producer.send(topic: keysTopic, key: Array(key.kid.utf8), value: signed(event.encoded))
         } catch {
@@ -58,12 +56,11 @@ struct KafkaSeeder {
     /// returns when all are stored, with how long it took.
     /// - Throws: `KafkaError` for the first message that could not be delivered.
     func publish(_ batches: SeedBatches) async throws -> Duration {
-        var configuration = KafkaProducerConfiguration(bootstrapServers: servers, clientID: "revocation-seed")
+        var configuration = KafkaProducerConfiguration(connection: connection)
         configuration.linger = linger
-        configuration.security = try environmentSecurity()
         configuration.messageTimeout = .seconds(120)
         configuration.flushTimeout = .seconds(60)
-        configuration.additionalProperties = [
+        configuration.connection.additionalProperties = [
             // librdkafka's defaults (10,000 messages, 1 MB per batch) already make a batch of a
             // few thousand revocations; the queue must hold the whole window.
             "queue.buffering.max.messages": "\(max(window, 1000) * 2)",
@@ -89,9 +86,4 @@ struct KafkaSeeder {
         await producer.shutdown()
         return elapsed
     }
-}
-
-/// Kafka's TLS and SASL settings from the same variables the services read (`KAFKA_SECURITY_PROTOCOL`, …).
-private func environmentSecurity() throws -> KafkaSecurity {
-    try KafkaSecurity(environment: ProcessInfo.processInfo.environment)
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AuthEvents
 import Foundation
+import Kafka
 import Logging
 import TokenKit
 
@@ -77,14 +78,16 @@ struct RevocationSeed: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "revocation-seed")
         logger.logLevel = .warning
-        let servers = brokers.split(separator: ",").map(String.init)
         let batches = SeedBatches(count: count, ttl: Double(ttl), issuer: issuer)
         let signer = try eventKey.map { path in
             guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
             return try EventSigningKey(jwk: JSONValue.parseObject(Array(data)))
         }
+        let connection = KafkaConnection(
+            bootstrapServers: brokers.split(separator: ",").map(String.init), clientID: "revocation-seed",
+            security: try KafkaSecurity(environment: ProcessInfo.processInfo.environment))
         let kafka = KafkaSeeder(
-            servers: servers, topic: topic, keysTopic: keysTopic, eventKey: signer, linger: .milliseconds(lingerMs), window: window,
+            connection: connection, topic: topic, keysTopic: keysTopic, eventKey: signer, linger: .milliseconds(lingerMs), window: window,
             logger: logger)
         if createTopics { try await kafka.createTopics(keys: announceKey) }
         if announceKey {

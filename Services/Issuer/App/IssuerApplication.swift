@@ -13,17 +13,12 @@ import TokenKit
 /// Everything the issuer is made of, built from its settings (tests reach into it).
 struct IssuerComponents: Sendable {
     let settings: IssuerSettings
-    let keys: SigningKeys
-    let sessions: SessionStore
-    let limiter: LoginRateLimiter
-    let revoker: Revoker
-    let redis: RedisClient
-    let publisher: EventPublisher
-    let announcer: KeyAnnouncer
-    let readiness: Readiness
-    let users: any UserStore
-    let hasher: PasswordHasher
-    let verifier: AccessTokenVerifier
+    // The stores.
+    let redis: RedisClient, sessions: SessionStore, limiter: LoginRateLimiter, users: any UserStore
+    // Keys and events.
+    let keys: SigningKeys, publisher: EventPublisher, announcer: KeyAnnouncer, revoker: Revoker
+    // What requests use besides.
+    let readiness: Readiness, hasher: PasswordHasher, verifier: AccessTokenVerifier
 }
 
 enum IssuerApplication {
@@ -49,17 +44,8 @@ enum IssuerApplication {
         var redisConfiguration = settings.redis
         redisConfiguration.commandTimeout = RedisCall.commandTimeout
         let redis = try RedisClient(configuration: redisConfiguration)
-        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: settings.kafkaBrokers, clientID: "issuer")
-        producerConfiguration.messageTimeout = .seconds(10)
-        producerConfiguration.linger = settings.kafkaLinger
-        producerConfiguration.security = settings.kafkaSecurity
-        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
-        var adminConfiguration = KafkaAdminConfiguration(bootstrapServers: settings.kafkaBrokers, clientID: "issuer-admin")
-        adminConfiguration.operationTimeout = .seconds(5)
-        adminConfiguration.security = settings.kafkaSecurity
-        let kafkaPublisher = EventPublisher(
-            producer: producer, admin: KafkaAdmin(configuration: adminConfiguration, logger: logger),
-            topics: [settings.keysTopic, settings.revocationsTopic], logger: logger)
+        let (kafkaPublisher, producer) = try EventPublisher.make(
+            settings: settings, clientID: "issuer", linger: settings.kafkaLinger, logger: logger)
         // Every event leaves signed with the event key; the key and the topics never see it unsigned.
         let publisher = SigningPublisher(
             inner: wrapPublisher(kafkaPublisher),
@@ -77,18 +63,18 @@ enum IssuerApplication {
         let policy = try ValidationPolicy(issuer: settings.issuerURL, audience: settings.audience, leeway: settings.leeway.seconds)
         let verifier = AccessTokenVerifier(policy: policy, keys: keys.directory, cacheCapacity: 10_000)
         let components = IssuerComponents(
-            settings: settings, keys: keys,
+            settings: settings, redis: redis,
             sessions: SessionStore(
                 redis: redis, authenticator: try RecordAuthenticator(ring: recordKeys), idleLifetime: settings.refreshTokenTTL,
                 maximumAge: settings.sessionMaxAge,
                 reuseGrace: settings.refreshReuseGrace),
-            limiter: LoginRateLimiter(redis: redis, limit: settings.loginRateLimit, window: settings.loginRateWindow),
+            limiter: LoginRateLimiter(redis: redis, limit: settings.loginRateLimit, window: settings.loginRateWindow), users: users,
+            keys: keys, publisher: kafkaPublisher, announcer: announcer,
             revoker: Revoker(
                 redis: redis, publisher: publisher, topic: settings.revocationsTopic, issuer: settings.issuerURL,
                 accessTokenTTL: settings.accessTokenTTL,
                 leeway: settings.leeway, deliveryWait: .milliseconds(250)),
-            redis: redis, publisher: kafkaPublisher, announcer: announcer, readiness: readiness, users: users, hasher: hasher,
-            verifier: verifier)
+            readiness: readiness, hasher: hasher, verifier: verifier)
 
         let router = buildRouter(components, registry: registry)
         let app = Application(

@@ -6,19 +6,13 @@ import ServiceLifecycle
 /// Rotates the signing key every `KEY_ROTATION_INTERVAL` (measured from when the newest key
 /// started signing, so the schedule survives restarts) and removes keys whose last token has
 /// expired. A new key is published at once and signs after `KEY_PUBLISH_LEAD` (``KeyRing``).
-final class KeyRotationService: Service {
-    private let keys: SigningKeys
-    private let announcer: KeyAnnouncer
-    private let interval: Duration
-    private let logger: Logger
+struct KeyRotationService: Service {
+    let keys: SigningKeys
+    let announcer: KeyAnnouncer
+    /// `KEY_ROTATION_INTERVAL`.
+    let interval: Duration
+    let logger: Logger
     private static let tick = Duration.seconds(1)
-
-    init(keys: SigningKeys, announcer: KeyAnnouncer, interval: Duration, logger: Logger) {
-        self.keys = keys
-        self.announcer = announcer
-        self.interval = interval
-        self.logger = logger
-    }
 
     func run() async throws {
         await repeatUntilShutdown(every: Self.tick) { await step(now: Date().timeIntervalSince1970) }

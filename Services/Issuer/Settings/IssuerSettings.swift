@@ -9,8 +9,9 @@ import TokenKit
 struct IssuerSettings: Sendable {
     /// Where the HTTP server listens and how (host, port, TLS, log level).
     var server: ServerSettings
-    /// Kafka bootstrap servers. Default: `127.0.0.1:9092`.
-    var kafkaBrokers: [String]
+    /// Kafka's brokers (default `127.0.0.1:9092`) with its TLS and SASL (TransportSettings;
+    /// default plaintext), as client `issuer`.
+    var kafka: KafkaConnection
     /// How long an event waits to share a produce request with others (`linger.ms`). Default:
     /// 20 ms: a logout storm then costs the broker one request per many events, not per event,
     /// and the delay comes before the issuer answers, not after (docs/BENCHMARKS.md: 5 ms gave
@@ -20,8 +21,6 @@ struct IssuerSettings: Sendable {
     var redisURL: String
     /// Redis from `REDIS_URL` with its password file and TLS files (TransportSettings).
     var redis: RedisConfiguration
-    /// Kafka's TLS and SASL (TransportSettings). Default: plaintext.
-    var kafkaSecurity: KafkaSecurity
     /// The `iss` of every token. Default: `http://127.0.0.1:8080`.
     var issuerURL: String
     /// The `aud` of every token. Default: `api`.
@@ -141,11 +140,10 @@ extension IssuerSettings {
     /// - Throws: ``Settings/Invalid`` naming the flag, the variable and the problem.
     init(_ settings: Settings, defaultPort: Int = 8080) throws {
         server = try ServerSettings(settings, defaultPort: defaultPort)
-        kafkaBrokers = settings.list(SharedSettings.kafkaBrokers)
+        kafka = try settings.kafkaConnection(clientID: "issuer")
         kafkaLinger = try settings.duration(Self.kafkaLinger, in: .zero ... .seconds(1))
         redisURL = try settings.string(SharedSettings.redisURL)
         redis = try settings.redisConfiguration()
-        kafkaSecurity = try settings.kafkaSecurity()
         issuerURL = try settings.string(SharedSettings.issuerURL)
         audience = try settings.string(SharedSettings.audience)
         leeway = try settings.duration(SharedSettings.leeway, in: .zero ... .seconds(60))
@@ -177,7 +175,6 @@ extension IssuerSettings {
         refreshCookie = try RefreshCookie(name: try settings.string(Self.refreshCookieName))
         let concurrency = try settings.integer(Self.passwordHashConcurrency, in: 0...4096)
         passwordHashConcurrency = concurrency == 0 ? System.coreCount : concurrency
-        guard !kafkaBrokers.isEmpty else { throw SettingError("--kafka-brokers (KAFKA_BROKERS) must name at least one broker") }
         guard keyRotationInterval > keyPublishLead else {
             throw SettingError("--key-rotation-interval must be longer than --key-publish-lead")
         }

@@ -15,15 +15,8 @@ extension UserCommand {
         var redisConfiguration = settings.redis
         redisConfiguration.commandTimeout = RedisCall.commandTimeout
         let redis = try RedisClient(configuration: redisConfiguration)
-        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: settings.kafkaBrokers, clientID: "issuer-user")
-        producerConfiguration.messageTimeout = .seconds(10)
-        producerConfiguration.linger = .zero
-        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
-        var adminConfiguration = KafkaAdminConfiguration(bootstrapServers: settings.kafkaBrokers, clientID: "issuer-user-admin")
-        adminConfiguration.operationTimeout = .seconds(5)
-        let kafkaPublisher = EventPublisher(
-            producer: producer, admin: KafkaAdmin(configuration: adminConfiguration, logger: logger),
-            topics: [settings.keysTopic, settings.revocationsTopic], logger: logger)
+        let (kafkaPublisher, producer) = try EventPublisher.make(
+            settings: settings, clientID: "issuer-user", linger: .zero, logger: logger)
         // Revoking sessions reads and writes no MAC-protected field: a throwaway key will do.
         let sessions = SessionStore(
             redis: redis, authenticator: try RecordAuthenticator(ring: .fresh(now: 0)), idleLifetime: settings.refreshTokenTTL,

@@ -36,17 +36,7 @@ enum RDKafkaAdmin {
             }
         }
         try run(
-            operation: RD_KAFKA_ADMIN_OP_CREATETOPICS, properties: properties,
-            timeoutMilliseconds: timeoutMilliseconds, logger: logger,
-            start: { client, options, queue in
-                rd_kafka_CreateTopics(client, &handles, handles.count, options, queue)
-            },
-            results: { event in
-                var count = 0
-                let results = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &count)
-                return (0..<count).map { results![$0] }
-            },
-            acceptable: [RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS])
+            .createTopics, handles: &handles, properties: properties, timeoutMilliseconds: timeoutMilliseconds, logger: logger)
     }
 
     /// Deletes the topics; a topic that does not exist counts as deleted.
@@ -57,39 +47,54 @@ enum RDKafkaAdmin {
         var handles: [OpaquePointer?] = names.map { rd_kafka_DeleteTopic_new($0) }
         defer { handles.forEach { rd_kafka_DeleteTopic_destroy($0) } }
         try run(
-            operation: RD_KAFKA_ADMIN_OP_DELETETOPICS, properties: properties,
-            timeoutMilliseconds: timeoutMilliseconds, logger: logger,
-            start: { client, options, queue in
-                rd_kafka_DeleteTopics(client, &handles, handles.count, options, queue)
-            },
-            results: { event in
-                var count = 0
-                let results = rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(event), &count)
-                return (0..<count).map { results![$0] }
-            },
-            acceptable: [RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART])
+            .deleteTopics, handles: &handles, properties: properties, timeoutMilliseconds: timeoutMilliseconds, logger: logger)
+    }
+
+    /// One admin request on topics: librdkafka's call and how its answer lists the topics.
+    private struct TopicOperation {
+        let kind: rd_kafka_admin_op_t
+        /// Sends the request: client, handles, their count, options, answer queue.
+        let start: (OpaquePointer?, UnsafeMutablePointer<OpaquePointer?>?, Int, OpaquePointer?, OpaquePointer?) -> Void
+        /// The operation's result inside the answer event.
+        let result: (OpaquePointer?) -> OpaquePointer?
+        /// The per-topic results of that result, and their count.
+        let topics: (OpaquePointer?, UnsafeMutablePointer<Int>?) -> UnsafeMutablePointer<OpaquePointer?>?
+        /// The per-topic error that counts as success (the topic is already as asked).
+        let alreadyDone: rd_kafka_resp_err_t
+
+        static var createTopics: TopicOperation {
+            TopicOperation(
+                kind: RD_KAFKA_ADMIN_OP_CREATETOPICS, start: rd_kafka_CreateTopics,
+                result: rd_kafka_event_CreateTopics_result, topics: rd_kafka_CreateTopics_result_topics,
+                alreadyDone: RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
+        }
+
+        static var deleteTopics: TopicOperation {
+            TopicOperation(
+                kind: RD_KAFKA_ADMIN_OP_DELETETOPICS, start: rd_kafka_DeleteTopics,
+                result: rd_kafka_event_DeleteTopics_result, topics: rd_kafka_DeleteTopics_result_topics,
+                alreadyDone: RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
+        }
     }
 
     private static func run(
-        operation: rd_kafka_admin_op_t, properties: [String: String], timeoutMilliseconds: Int32,
-        logger: Logger,
-        start: (OpaquePointer, OpaquePointer, OpaquePointer) -> Void,
-        results: (OpaquePointer) -> [OpaquePointer?],
-        acceptable: [rd_kafka_resp_err_t]
+        _ operation: TopicOperation, handles: inout [OpaquePointer?], properties: [String: String],
+        timeoutMilliseconds: Int32, logger: Logger
     ) throws {
         let client = try RDKafkaClient(kind: .producer, properties: properties, callbacks: RDKafkaCallbacks(logger: logger))
         guard let queue = rd_kafka_queue_new(client.handle) else {
             throw KafkaError(.adminOperation, "rd_kafka_queue_new failed")
         }
         defer { rd_kafka_queue_destroy(queue) }
-        guard let options = rd_kafka_AdminOptions_new(client.handle, operation) else {
+        guard let options = rd_kafka_AdminOptions_new(client.handle, operation.kind) else {
             throw KafkaError(.adminOperation, "rd_kafka_AdminOptions_new failed")
         }
         defer { rd_kafka_AdminOptions_destroy(options) }
         var errorBuffer = [CChar](repeating: 0, count: 512)
         _ = rd_kafka_AdminOptions_set_request_timeout(options, timeoutMilliseconds, &errorBuffer, errorBuffer.count)
         _ = rd_kafka_AdminOptions_set_operation_timeout(options, timeoutMilliseconds, &errorBuffer, errorBuffer.count)
-        start(client.handle, options, queue)
+        let count = handles.count
+        operation.start(client.handle, &handles, count, options, queue)
         // The request timeout bounds the answer; the margin covers connecting first.
         guard let event = rd_kafka_queue_poll(queue, timeoutMilliseconds + 1000) else {
             throw KafkaError(.brokerUnreachable, "no answer to the admin request within \(timeoutMilliseconds) ms")
@@ -101,10 +106,12 @@ enum RDKafkaAdmin {
             throw KafkaError(
                 eventStatus.kind == .timedOut ? .brokerUnreachable : .adminOperation, "\(eventStatus): \(reason)")
         }
-        for result in results(event) {
-            guard let result else { continue }
+        var resultCount = 0
+        let results = operation.topics(operation.result(event), &resultCount)
+        for index in 0..<resultCount {
+            guard let result = results?[index] else { continue }
             let error = rd_kafka_topic_result_error(result)
-            guard error != RD_KAFKA_RESP_ERR_NO_ERROR, !acceptable.contains(error) else { continue }
+            guard error != RD_KAFKA_RESP_ERR_NO_ERROR, error != operation.alreadyDone else { continue }
             let name = String(cString: rd_kafka_topic_result_name(result))
             let reason = rd_kafka_topic_result_error_string(result).map { String(cString: $0) } ?? ""
             throw KafkaError(.adminOperation, "topic \(name): \(RDKafkaStatus(error)) \(reason)")

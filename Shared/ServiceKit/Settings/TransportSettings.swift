@@ -74,6 +74,14 @@ extension Settings {
         }
     }
 
+    /// The brokers of `KAFKA_BROKERS` with Kafka's TLS and SASL settings, under `clientID`.
+    /// - Throws: ``Settings/Invalid`` for an empty broker list or a security setting to fix.
+    public func kafkaConnection(clientID: String) throws -> KafkaConnection {
+        let brokers = list(SharedSettings.kafkaBrokers)
+        guard !brokers.isEmpty else { throw Invalid("--kafka-brokers (KAFKA_BROKERS) must name at least one broker") }
+        return KafkaConnection(bootstrapServers: brokers, clientID: clientID, security: try kafkaSecurity())
+    }
+
     /// The Redis configuration from `REDIS_URL` and the transport settings, checked; a TLS file
     /// that cannot be loaded stops the service here.
     /// - Throws: ``Settings/Invalid`` naming the setting to fix.
