@@ -268,7 +268,8 @@ class APILoad(Actor):
             # Until the next minute boundary; a run that ended just before one takes the next.
             to_boundary = 60 - (time.monotonic() - self.ctx.recorder.start) % 60
             seconds = max(1, int(min(to_boundary if to_boundary >= 1 else to_boundary + 60, left)))
-            minute = int((time.monotonic() + 0.5 - self.ctx.recorder.start) // 60)
+            # The minute the run's middle falls in: the run fills (most of) it.
+            minute = int((time.monotonic() + seconds / 2 - self.ctx.recorder.start) // 60)
             runner = wrk.Run(self.url, "bearer.lua", seconds, args, threads=1, connections=self.connections)
             lower_priority_to(runner.process.pid, self.ctx.service_nice())
             while runner.process.poll() is None and not self.halted:
