@@ -91,6 +91,45 @@ def evaluate(result):
     issuer = result["issuer"]
     rate = issuer["refresh_es256"]["per_s"]
     out.append(_bar("refresh >= 2,000/s (ES256)", rate >= 2000, f"{rate:.0f}/s", ">= 2000/s"))
+    return out + peer_bars(runs)
+
+
+def peer_bars(runs):
+    """Issue 23's bars against the peers (infra/loadtest/run --peers)."""
+    out = []
+    base, bare = runs.get("baseline"), runs.get("peer-bare")
+    if base and bare:
+        ratio = base["service_cpu_us_per_request"] / bare["service_cpu_us_per_request"]
+        out.append(_bar("/api/ping CPU per request <= 1.1 x the bare Hummingbird route's", ratio <= 1.1 and base["errors"] == 0,
+                        f"{base['service_cpu_us_per_request']:.1f} / {bare['service_cpu_us_per_request']:.1f} us = {ratio:.3f} x",
+                        "1.1 x"))
+    cold, peer = runs.get("cold-es256-uncached"), runs.get("peer-jwt-kit")
+    if cold and peer:
+        ratio = cold["requests_per_s"] / peer["requests_per_s"]
+        ours, theirs = cold["latency_ms"]["p99"], peer["latency_ms"]["p99"]
+        out.append(_bar("cold ES256, cache off: >= 1.05 x jwt-kit's req/s, p99 <= its p99",
+                        ratio >= 1.05 and ours <= theirs and cold["errors"] == 0 and cold["unexpected_refusals"] == 0
+                        and peer["errors"] == 0 and peer["unexpected_refusals"] == 0,
+                        f"{cold['requests_per_s']:.0f} / {peer['requests_per_s']:.0f} req/s = {ratio:.3f} x; "
+                        f"p99 {ours:.2f} / {theirs:.2f} ms", ">= 1.05 x"))
+    hot = runs.get("hot")
+    if hot and peer:
+        ratio = hot["requests_per_s"] / peer["requests_per_s"]
+        out.append(_bar("hot >= 2.2 x jwt-kit's ES256 req/s", ratio >= 2.2 and hot["errors"] == 0,
+                        f"{hot['requests_per_s']:.0f} / {peer['requests_per_s']:.0f} req/s = {ratio:.3f} x", ">= 2.2 x"))
+    return out
+
+
+def _peer_ratios(runs):
+    pairs = [("baseline", "peer-bare", "/api/ping vs the bare route"), ("cold-es256-uncached", "peer-jwt-kit", "cold ES256 (cache off) vs jwt-kit"),
+             ("hot", "peer-jwt-kit", "hot vs jwt-kit")]
+    out = []
+    for ours, theirs, label in pairs:
+        if ours in runs and theirs in runs:
+            a, b = runs[ours], runs[theirs]
+            out.append(f"{label}: req/s {a['requests_per_s'] / b['requests_per_s']:.3f} x, CPU per request "
+                       f"{a['service_cpu_us_per_request'] / b['service_cpu_us_per_request']:.3f} x, "
+                       f"p99 {a['latency_ms']['p99']:.2f} / {b['latency_ms']['p99']:.2f} ms")
     return out
 
 
@@ -115,6 +154,9 @@ def table(result):
         lines.append(f"revocation-storm: {storm['logouts']['per_s']:.0f} logouts/s while each instance served "
                      f"{storm['load_rate_per_instance']} req/s; propagation p50 {fmt(p['p50_ms'])} p95 {fmt(p['p95_ms'])} "
                      f"p99 {fmt(p['p99_ms'])} max {fmt(p['max_ms'])} ms over {p['samples']} samples")
+    by_name = {r["scenario"]: r for r in runs}
+    if "peer-bare" in by_name or "peer-jwt-kit" in by_name:
+        lines.append("peers (ours / theirs): " + "; ".join(_peer_ratios(by_name)))
     lines += ["", "| bar | measured | limit | result |", "|---|---|---|---|"]
     lines += [f"| {b['bar']} | {b['measured']} | {b['limit']} | {'met' if b['met'] else 'MISSED'} |" for b in result["bars"]]
     lines.append(f"\nverify times (µs) from {result['verify_us']['source']}: ES256 {result['verify_us']['ES256']:.2f}, "

@@ -28,16 +28,18 @@ def _outcomes(cluster):
     return totals
 
 
-def load(ctx, name, pool, duration=None, path="/api/me", args=None, during=None, expected=lambda figures: 0):
+def load(ctx, name, pool, duration=None, path="/api/me", args=None, during=None, expected=lambda figures: 0, servers=None):
     """Runs wrk against every resource instance at once while `during()` (if any) runs here.
 
-    `expected(figures)`: how many 401s of one instance's run were meant to be refusals."""
+    `expected(figures)`: how many 401s of one instance's run were meant to be refusals.
+    `servers`: (URLs, process ids) to load instead of the resource instances (the peers)."""
     cluster, duration = ctx.cluster, duration or ctx.duration
+    urls, pids = servers or (cluster.resource_urls, [cluster.pid(app) for app in cluster.resources])
     before = _outcomes(cluster)
-    meter = CPUMeter([cluster.pid(app) for app in cluster.resources] + [cluster.pid("issuer")]).start()
+    meter = CPUMeter(pids + [cluster.pid("issuer")]).start()
     runs = [wrk.Run(url, "bearer.lua", duration, dict({"tokens": pool, "path": path, "start": index * 997}, **(args or {})),
                     connections=CONNECTIONS)
-            for index, url in enumerate(cluster.resource_urls)]
+            for index, url in enumerate(urls)]
     extra = during() if during else {}
     instances = [run.result() for run in runs]
     cpu = meter.stop()
@@ -45,7 +47,7 @@ def load(ctx, name, pool, duration=None, path="/api/me", args=None, during=None,
     record = {"scenario": name, "path": path, "duration_s": duration, "connections_per_instance": CONNECTIONS,
               "instances": [], "service_cores": sum(cpu["cores"][:-1]), "issuer_cores": cpu["cores"][-1],
               "verifications": {k: after.get(k, 0) - before.get(k, 0) for k in after if after.get(k, 0) != before.get(k, 0)}}
-    for url, figures, cores in zip(cluster.resource_urls, instances, cpu["cores"]):
+    for url, figures, cores in zip(urls, instances, cpu["cores"]):
         statuses = {int(k): v for k, v in figures["statuses"].items()}
         ok = sum(v for k, v in statuses.items() if 200 <= k < 300)
         refused = statuses.get(401, 0)

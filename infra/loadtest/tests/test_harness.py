@@ -43,7 +43,7 @@ class CorpusTests(unittest.TestCase):
 
 
 def scenario(name, rps, **extra):
-    record = {"scenario": name, "requests_per_s": rps, "errors": 0, "unexpected_refusals": 0, "expected_refusals": 0,
+    record = {"scenario": name, "requests_per_s": rps, "errors": 0, "unexpected_refusals": 0, "expected_refusals": 0, "accepted": 0,
               "service_cores": 1.0, "service_cpu_us_per_request": 1e6 / rps if rps else None, "connections_per_instance": 32, "latency_ms": {"p50": 1, "p99": 2, "p999": 3, "max": 4}}
     return record | extra
 
@@ -90,6 +90,21 @@ class BarTests(unittest.TestCase):
         self.assertTrue(all(v for k, v in met.items() if k.startswith("revocation-storm")))
         storm["lost_revocations"]["missing"] = [0, 3]
         self.assertFalse(self.verdicts(result(storm))["revocation-storm: 0 lost revocations"])
+
+    def test_peer_bars(self):
+        ping = "/api/ping CPU per request <= 1.1 x the bare Hummingbird route's"
+        cold = "cold ES256, cache off: >= 1.05 x jwt-kit's req/s, p99 <= its p99"
+        hot = "hot >= 2.2 x jwt-kit's ES256 req/s"
+        # CPU per request is 1e6 / rps at one core in these figures.
+        runs = [scenario("baseline", 10000), scenario("peer-bare", 11000), scenario("cold-es256-uncached", 1060),
+                scenario("peer-jwt-kit", 1000), scenario("hot", 2300)]
+        met = self.verdicts(result(*runs))
+        self.assertTrue(met[ping] and met[cold] and met[hot])
+        runs[0], runs[4] = scenario("baseline", 9000), scenario("hot", 2100)
+        runs[2] = scenario("cold-es256-uncached", 1060, latency_ms={"p50": 1, "p99": 2.5, "p999": 3, "max": 4})
+        met = self.verdicts(result(*runs))
+        self.assertFalse(met[ping] or met[cold] or met[hot])
+        self.assertIn("peers (ours / theirs)", bars.table(result(*runs) | {"bars": bars.evaluate(result(*runs))}))
 
     def test_refresh_bar(self):
         self.assertFalse(self.verdicts(result(refresh=1999))["refresh >= 2,000/s (ES256)"])
