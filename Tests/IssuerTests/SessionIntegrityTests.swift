@@ -160,9 +160,10 @@ extension IssuerServiceTests {
                 #expect((900...930).contains(ttl))
                 // Its event waits in the outbox, so the drain publishes it even though this
                 // issuer "died" before publishing.
-                let outbox = try await issuer.components.redis.send(
-                    "ZRANGE", RedisArgument(RevocationKeys.outbox), "0", "-1"
-                ).array?.compactMap(\.bytes) ?? []
+                let outbox =
+                    try await issuer.components.redis.send(
+                        "ZRANGE", RedisArgument(RevocationKeys.outbox), "0", "-1"
+                    ).array?.compactMap(\.bytes) ?? []
                 #expect(outbox.contains { RedisArgument($0) == theft.outbox.member })
             }
         }
