@@ -85,8 +85,9 @@ struct Revoker: Sendable {
         return await publish(prepared)
     }
 
-    /// Publishes revocations that a session script already wrote to Redis and to the outbox in
-    /// the same step as the change it records.
+    /// Publishes revocations already in Redis and in the outbox: written by ``revoke(_:now:)``,
+    /// or by a session script in the same step as the change it records. The acknowledged ones
+    /// leave the outbox.
     /// - Returns: whether the broker acknowledged every event within `deliveryWait`.
     @discardableResult
     func publish(_ prepared: [Prepared]) async -> Bool {
