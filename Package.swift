@@ -282,6 +282,8 @@ let package = Package(
                 "Kafka", "Redis", "ServiceKit", "TestSupport", "TokenKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             path: "Tests/ServiceKitTests",
             swiftSettings: strict

@@ -34,7 +34,7 @@ func buildRouter(catalog: KeyCatalog, maxAge: Duration, operational: Operational
 {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
-    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: RequestMetrics())
     router.add(middleware: ServerErrorTrace())
     operational.addRoutes(to: router)
     JWKSController(catalog: catalog, maxAge: maxAge).addRoutes(to: router)

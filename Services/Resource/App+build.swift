@@ -21,7 +21,7 @@ struct ResourceComponents: Sendable {
 func buildRouter(_ components: ResourceComponents) -> Router<AuthRequestContext> {
     let router = Router(context: AuthRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
-    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: RequestMetrics())
     // Bearer tokens only, never cookies: no credentials.
     router.add(
         middleware: AllowedOriginsCORS<AuthRequestContext>(

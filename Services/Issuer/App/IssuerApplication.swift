@@ -97,7 +97,7 @@ enum IssuerApplication {
         // records headers or bodies, so no token or password reaches them. Every 5xx leaves a
         // warning and a counter by reason (ServerErrorTrace).
         router.add(middleware: LogRequestsMiddleware(.debug))
-        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: RequestMetrics())
         router.add(middleware: ServerErrorTrace())
         OperationalRoutes<IssuerRequestContext>(readiness: components.readiness, registry: registry).addRoutes(to: router)
         DiscoveryController(issuer: settings.issuerURL, jwksURL: settings.jwksURL).addRoutes(to: router)
