@@ -60,7 +60,13 @@ public final class HTTPHardening: ChannelDuplexHandler, RemovableChannelHandler 
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 with ``HTTPHardening`` (`hsts` nil for plain HTTP).
-    public static func hardenedHTTP1(hsts: String? = nil) -> HTTPServerBuilder {
-        .http1(configuration: .init(additionalChannelHandlers: [HTTPHardening(hsts: hsts)]))
+    /// - Parameter onEventLoop: each connection's requests handled on its event loop
+    ///   (``EventLoopConnection``): only where no request blocks its thread.
+    public static func hardenedHTTP1(hsts: String? = nil, onEventLoop: Bool = false) -> HTTPServerBuilder {
+        .init { responder in
+            let channel = HTTP1Channel(responder: responder, configuration: .init(additionalChannelHandlers: [HTTPHardening(hsts: hsts)]))
+            guard onEventLoop else { return channel }
+            return EventLoopConnection(base: channel)
+        }
     }
 }
