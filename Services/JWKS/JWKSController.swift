@@ -33,9 +33,7 @@ struct JWKSController<Context: RequestContext> {
 func buildRouter(catalog: KeyCatalog, maxAge: Duration, operational: OperationalRoutes<BasicRequestContext>) -> Router<BasicRequestContext>
 {
     let router = Router(context: BasicRequestContext.self)
-    router.add(middleware: LogRequestsMiddleware(.debug))
-    router.add(middleware: RequestMetrics())
-    router.add(middleware: ServerErrorTrace())
+    router.add(middleware: RequestObservation())
     operational.addRoutes(to: router)
     JWKSController(catalog: catalog, maxAge: maxAge).addRoutes(to: router)
     return router

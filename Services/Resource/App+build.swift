@@ -20,13 +20,12 @@ struct ResourceComponents: Sendable {
 /// `/readyz`, `/metrics`; CORS for the allowed origins on every answer, errors included.
 func buildRouter(_ components: ResourceComponents) -> Router<AuthRequestContext> {
     let router = Router(context: AuthRequestContext.self)
-    router.add(middleware: LogRequestsMiddleware(.debug))
-    router.add(middleware: RequestMetrics())
-    // Bearer tokens only, never cookies: no credentials.
-    router.add(
-        middleware: AllowedOriginsCORS<AuthRequestContext>(
-            allowedOrigins: components.allowedOrigins, methods: [.get], allowCredentials: false))
-    router.add(middleware: ServerErrorTrace())
+    // One stack built by Hummingbird's result builder: one layer of its middleware chain instead
+    // of one per middleware. CORS for bearer tokens only, never cookies: no credentials.
+    router.addMiddleware {
+        RequestObservation()
+        AllowedOriginsCORS(allowedOrigins: components.allowedOrigins, methods: [.get], allowCredentials: false)
+    }
     components.operational.addRoutes(to: router)
     let authentication = BearerAuthMiddleware<AuthRequestContext>(
         verifier: components.verifier, challenge: components.challenge, refreshKeys: components.refreshKeys,

@@ -95,10 +95,8 @@ enum IssuerApplication {
         let router = Router(context: IssuerRequestContext.self)
         // Requests by route and status (hb_requests…) and a debug line per request; neither
         // records headers or bodies, so no token or password reaches them. Every 5xx leaves a
-        // warning and a counter by reason (ServerErrorTrace).
-        router.add(middleware: LogRequestsMiddleware(.debug))
-        router.add(middleware: RequestMetrics())
-        router.add(middleware: ServerErrorTrace())
+        // warning and a counter by reason (RequestObservation).
+        router.add(middleware: RequestObservation())
         OperationalRoutes<IssuerRequestContext>(readiness: components.readiness, registry: registry).addRoutes(to: router)
         DiscoveryController(issuer: settings.issuerURL, jwksURL: settings.jwksURL).addRoutes(to: router)
 

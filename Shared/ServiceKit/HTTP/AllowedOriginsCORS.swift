@@ -46,7 +46,7 @@ public struct AllowedOriginsCORS<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             // Rendered here rather than by the server, so that the headers below reach errors too;
             // so the 5xx trace is left here as well.
-            ServerErrorTrace<Context>.record(error, request: request, context: context)
+            ServerErrorTrace.record(error, request: request, context: context)
             response = try error.response(from: request, context: context)
         }
         for field in headers(origin) { response.headers[field.name] = field.value }

@@ -2,28 +2,17 @@ import Hummingbird
 import Logging
 import Metrics
 
-/// Leaves a trace of every 5xx answer a route throws, so an operator can see why users got it:
-/// one warning line with the reason (the request logger carries the request id) and
-/// `http_server_errors_total{status, reason}`.
+/// The trace every 5xx answer leaves, so an operator can see why users got it: one warning line
+/// with the reason (the request logger carries the request id) and
+/// `http_server_errors_total{status, reason}`. ``RequestObservation`` leaves it for errors a
+/// route throws; middleware that renders errors itself (CORS, which must add its headers to
+/// them) leaves it where it renders them.
 ///
 /// The reason is the description of an ``APIError`` (written by us, never holding a secret) or
-/// the type name of any other error; client errors (4xx) are not traced here.
-public struct ServerErrorTrace<Context: RequestContext>: RouterMiddleware {
-    /// Creates the middleware.
-    public init() {}
-
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch {
-            Self.record(error, request: request, context: context)
-            throw error
-        }
-    }
-
-    /// Leaves the trace of `error` if it is answered with a 5xx. For middleware that renders
-    /// errors itself (CORS, which must add its headers to them), so they never reach this one.
-    public static func record(_ error: any Error, request: Request, context: Context) {
+/// the type name of any other error; client errors (4xx) are not traced.
+public enum ServerErrorTrace {
+    /// Leaves the trace of `error` if it is answered with a 5xx.
+    public static func record<Context: RequestContext>(_ error: any Error, request: Request, context: Context) {
         let (status, reason) = classify(error)
         guard status.code >= 500 else { return }
         context.logger.warning(

@@ -2,18 +2,25 @@ import Hummingbird
 import Metrics
 import Synchronization
 
-/// Request metrics under the names and dimensions of Hummingbird's `MetricsMiddleware`, so
-/// dashboards see no difference: `hb_requests{http_route, http_request_method,
-/// http_response_status_code}`, `http_server_request_duration_seconds{…}`,
-/// `hb_request_errors{http_route, http_request_method, error_type}` and
-/// `http_server_active_requests{http_request_method}`.
+/// Everything an operator sees of a request, in one middleware: its log line, its metrics and,
+/// for a 5xx, its trace (``ServerErrorTrace``).
 ///
-/// Recorded when the route has answered rather than after the answer is written: Hummingbird's
-/// middleware wraps every body in a closure to learn when it was written, and that turns a
-/// one-buffer answer's single write (head, body and end in one flush) into three, the largest
-/// cost it added to a request (docs/BENCHMARKS.md). The duration therefore leaves out copying
-/// the answer into the socket, which never waits.
-public struct RequestMetrics<Context: RequestContext>: RouterMiddleware {
+/// - The log line is Hummingbird's `LogRequestsMiddleware(.debug)` one ("Request" with
+///   `hb.request.path` and `hb.request.method`), written only when the logger is at debug.
+/// - The metrics keep the names and dimensions of Hummingbird's `MetricsMiddleware`, so
+///   dashboards see no difference: `hb_requests{http_route, http_request_method,
+///   http_response_status_code}`, `http_server_request_duration_seconds{…}`,
+///   `hb_request_errors{http_route, http_request_method, error_type}` and
+///   `http_server_active_requests{http_request_method}`. They are recorded when the route has
+///   answered rather than after the answer is written: Hummingbird's middleware wraps every body
+///   in a closure to learn when it was written, and that turns a one-buffer answer's single
+///   write (head, body and end in one flush) into three. The duration therefore leaves out
+///   copying the answer into the socket, which never waits.
+///
+/// One middleware rather than three because each layer of Hummingbird's middleware chain costs
+/// a request a few microseconds whatever it does (an async call through an existential with the
+/// context copied); docs/BENCHMARKS.md has the A/B.
+public struct RequestObservation<Context: RequestContext>: RouterMiddleware {
     private let cache: RequestMetricsCache
 
     /// Creates the middleware; its metrics are made on first use and kept.
@@ -23,6 +30,9 @@ public struct RequestMetrics<Context: RequestContext>: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        context.logger.debug(
+            "Request",
+            metadata: ["hb.request.path": .stringConvertible(request.uri), "hb.request.method": .string(request.method.rawValue)])
         let started = ContinuousClock.now
         let active = cache.active(request.method)
         active.increment()
@@ -35,6 +45,7 @@ public struct RequestMetrics<Context: RequestContext>: RouterMiddleware {
             metrics.duration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
             return response
         } catch {
+            ServerErrorTrace.record(error, request: request, context: context)
             let status = (error as? any HTTPResponseError)?.status ?? .internalServerError
             let metrics = cache.endpoint(route: context.endpointPath ?? "NotFound", method: request.method, status: status)
             metrics.requests.increment()
