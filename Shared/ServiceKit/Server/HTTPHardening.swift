@@ -9,15 +9,15 @@ import NIOHTTPTypes
 /// answer, the server's own ones included:
 ///
 /// - `Strict-Transport-Security` on every answer of an HTTPS server (an error, a 404 and a
-///   parser refusal as much as a 200): a browser that has seen it never talks plain HTTP to the
-///   host again, so a network attacker cannot strip TLS from a later visit.
+///   parser refusal as much as a 200), by ``StrictTransportSecurity``: a browser that has seen
+///   it never talks plain HTTP to the host again, so a network attacker cannot strip TLS from a
+///   later visit. A plain-HTTP server has no such handler, so its writes skip one step.
 /// - A request whose header block is too large for the parser (a 100 KB bearer token, say) is
 ///   answered 431 with the JSON error body every other refusal has, then the connection is
 ///   closed. (Hummingbird's own answer to any parser error is 400 with an empty body.)
-public final class HTTPHardening: ChannelDuplexHandler, RemovableChannelHandler {
+public final class HTTPHardening: ChannelInboundHandler, RemovableChannelHandler {
     public typealias InboundIn = HTTPRequestPart
     public typealias InboundOut = HTTPRequestPart
-    public typealias OutboundIn = HTTPResponsePart
     public typealias OutboundOut = HTTPResponsePart
 
     /// The HSTS header value on HTTPS servers: one year.
@@ -29,14 +29,6 @@ public final class HTTPHardening: ChannelDuplexHandler, RemovableChannelHandler 
     /// - Parameter hsts: the `Strict-Transport-Security` value, or nil for plain HTTP.
     public init(hsts: String?) {
         self.hsts = hsts
-    }
-
-    public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        guard let hsts, case .head(var head) = unwrapOutboundIn(data) else {
-            return context.write(data, promise: promise)
-        }
-        head.headerFields[.strictTransportSecurity] = hsts
-        context.write(wrapOutboundOut(.head(head)), promise: promise)
     }
 
     public func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -58,13 +50,41 @@ public final class HTTPHardening: ChannelDuplexHandler, RemovableChannelHandler 
     }
 }
 
+extension HTTPHardening {
+    /// New handlers for one connection: this one, and ``StrictTransportSecurity`` when `hsts` is set.
+    static func handlers(hsts: String?) -> [any RemovableChannelHandler] {
+        guard let hsts else { return [HTTPHardening(hsts: nil)] }
+        return [HTTPHardening(hsts: hsts), StrictTransportSecurity(hsts)]
+    }
+}
+
+/// Adds `Strict-Transport-Security` to every answer's head (HTTPS servers only).
+final class StrictTransportSecurity: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private let value: String
+
+    init(_ value: String) {
+        self.value = value
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard case .head(var head) = unwrapOutboundIn(data) else { return context.write(data, promise: promise) }
+        head.headerFields[.strictTransportSecurity] = value
+        context.write(wrapOutboundOut(.head(head)), promise: promise)
+    }
+}
+
 extension HTTPServerBuilder {
     /// HTTP/1.1 with ``HTTPHardening`` (`hsts` nil for plain HTTP).
     /// - Parameter onEventLoop: each connection's requests handled on its event loop
     ///   (``EventLoopConnection``): only where no request blocks its thread.
     public static func hardenedHTTP1(hsts: String? = nil, onEventLoop: Bool = false) -> HTTPServerBuilder {
         .init { responder in
-            let channel = HTTP1Channel(responder: responder, configuration: .init(additionalChannelHandlers: [HTTPHardening(hsts: hsts)]))
+            // An autoclosure: each connection gets handlers of its own.
+            let channel = HTTP1Channel(
+                responder: responder, configuration: .init(additionalChannelHandlers: HTTPHardening.handlers(hsts: hsts)))
             guard onEventLoop else { return channel }
             return EventLoopConnection(base: channel)
         }
