@@ -20,18 +20,25 @@ import Testing
         )
     }
 
+    static func answer(_ client: some TestClientProtocol, _ uri: String) async throws -> String {
+        String(buffer: try await client.execute(uri: uri, method: .get).body)
+    }
+
     @Test func requestsRunOnTheirConnectionsEventLoop() async throws {
         try await Self.app(onEventLoop: true).test(.live) { client in
             for _ in 0..<3 {
-                #expect(String(buffer: try await client.execute(uri: "/where", method: .get).body) == "event loop")
+                let answer = try await Self.answer(client, "/where")
+                #expect(answer == "event loop")
             }
-            #expect(String(buffer: try await client.execute(uri: "/after-a-wait", method: .get).body) == "same loop")
+            let answer = try await Self.answer(client, "/after-a-wait")
+            #expect(answer == "same loop")
         }
     }
 
     @Test func theDefaultKeepsTheCooperativePool() async throws {
         try await Self.app(onEventLoop: false).test(.live) { client in
-            #expect(String(buffer: try await client.execute(uri: "/where", method: .get).body) == "pool")
+            let answer = try await Self.answer(client, "/where")
+            #expect(answer == "pool")
         }
     }
 }
