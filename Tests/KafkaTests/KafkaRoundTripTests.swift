@@ -33,8 +33,11 @@ struct KafkaRoundTripTests {
                 producer.prepare(topics: [second])
                 try await Task.sleep(for: .milliseconds(300))
                 let clock = ContinuousClock()
+                // A send to a topic the producer knows, just before: what a busy machine adds
+                // to any send, so that only the topic scan's wait is judged.
+                let known = try await clock.measure { _ = try await producer.send(topic: first, value: "again".bytes) }
                 let elapsed = try await clock.measure { _ = try await producer.send(topic: second, value: "first".bytes) }
-                #expect(elapsed < .milliseconds(250), "the first message took \(elapsed)")
+                #expect(elapsed < known + .milliseconds(250), "the first message took \(elapsed), a known topic's \(known)")
                 await producer.shutdown()
             }
         }
