@@ -1,7 +1,6 @@
 import Foundation
 import Kafka
 import Logging
-import Synchronization
 import TestSupport
 import Testing
 
@@ -74,16 +73,16 @@ struct KafkaSecurityTests {
                 var configuration = KafkaAdminConfiguration(bootstrapServers: broker.servers)
                 configuration.connection.security = security
                 configuration.operationTimeout = .seconds(3)
-                let admin = KafkaAdmin(configuration: configuration, logger: lines.logger)
+                let admin = KafkaAdmin(configuration: configuration, logger: lines.logger(level: .debug))
                 let error = try await #require(throws: KafkaError.self) {
                     try await admin.createTopics([KafkaTopicSpec(name: "refused")])
                 }
                 #expect(!error.description.contains("the-password"))
                 // librdkafka's own account of it: the broker answered the SCRAM exchange.
-                let said = lines.all.filter { $0.contains("SASL SCRAM authentication failed") }
-                #expect(said.contains { $0.contains("unknown-user") }, "\(lines.all.suffix(5))")
+                let said = lines.messages.filter { $0.contains("SASL SCRAM authentication failed") }
+                #expect(said.contains { $0.contains("unknown-user") }, "\(lines.messages.suffix(5))")
                 #expect(said.contains { $0.contains("sasl_ssl://") })
-                #expect(!lines.all.contains { $0.contains("the-password") })
+                #expect(!lines.messages.contains { $0.contains("the-password") })
                 lines.clear()
             }
         }
@@ -140,32 +139,5 @@ struct TLSBroker {
         environment["BROKER_TLS_PORT"] = String(port)
         environment["BROKER_SASL"] = sasl ? "on" : "off"
         return environment
-    }
-}
-
-/// Collects every log line a client writes, for tests that check what librdkafka said.
-final class CapturedLog: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    var logger: Logger {
-        var logger = Logger(label: "captured") { _ in Handler(log: self) }
-        logger.logLevel = .debug
-        return logger
-    }
-
-    var all: [String] { lines.withLock { $0 } }
-    func clear() { lines.withLock { $0.removeAll() } }
-
-    struct Handler: LogHandler {
-        let log: CapturedLog
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .debug
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            log.lines.withLock { $0.append("\(event.message)") }
-        }
     }
 }

@@ -3,41 +3,8 @@ import HummingbirdTesting
 import Logging
 import Prometheus
 import ServiceKit
-import Synchronization
+import TestSupport
 import Testing
-
-/// Keeps every log record (a fake log handler, installed on one logger only).
-final class CapturedLog: Sendable {
-    struct Record: Sendable {
-        let level: Logger.Level
-        let message: String
-        let metadata: [String: String]
-    }
-
-    private let records = Mutex<[Record]>([])
-    var all: [Record] { records.withLock { $0 } }
-
-    func logger() -> Logger {
-        Logger(label: "captured") { _ in Handler(log: self) }
-    }
-
-    struct Handler: LogHandler {
-        let log: CapturedLog
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
-            log.records.withLock {
-                $0.append(Record(level: event.level, message: "\(event.message)", metadata: merged.mapValues { "\($0)" }))
-            }
-        }
-    }
-}
 
 /// `RequestObservation`: the debug line Hummingbird's `LogRequestsMiddleware` wrote, the
 /// Prometheus series its `MetricsMiddleware` wrote (so dashboards and alerts see no change), and
@@ -56,7 +23,7 @@ struct RequestObservationTests {
             [try await client.execute(uri: "/down", method: .get).status, try await client.execute(uri: "/bad", method: .get).status]
         }
         #expect(statuses == [.serviceUnavailable, .badRequest])
-        let warnings = log.all.filter { $0.level == .warning }
+        let warnings = log.records.filter { $0.level == .warning }
         #expect(warnings.count == 1)
         let warning = try #require(warnings.first)
         #expect(warning.message == "server error")
@@ -74,20 +41,19 @@ struct RequestObservationTests {
         try await Application(router: router, logger: log.logger()).test(.router) { client in
             _ = try await client.execute(uri: "/ok?page=2", method: .get)
         }
-        let lines = log.all.filter { $0.message == "Request" }
+        let lines = log.records.filter { $0.message == "Request" }
         #expect(lines.count == 1)
         let line = try #require(lines.first)
         #expect(line.level == .debug)
         #expect(line.metadata["hb.request.path"] == "/ok?page=2")
         #expect(line.metadata["hb.request.method"] == "GET")
 
-        var quiet = log.logger()
-        quiet.logLevel = .info
-        let before = log.all.count
+        let quiet = log.logger(level: .info)
+        let before = log.records.count
         try await Application(router: router, logger: quiet).test(.router) { client in
             _ = try await client.execute(uri: "/ok", method: .get)
         }
-        #expect(log.all.count == before)
+        #expect(log.records.count == before)
     }
 
     @Test("every answer counted and timed by route, method and status; errors counted apart")
