@@ -66,9 +66,12 @@ struct JSONWriter {
 
 extension JSONValue {
     /// The compact JSON text of this value.
-    public var jsonText: String {
+    public var jsonText: String { String(decoding: jsonBytes, as: UTF8.self) }
+
+    /// The compact JSON text of this value as UTF-8, for a body that is bytes anyway.
+    public var jsonBytes: [UInt8] {
         var writer = JSONWriter()
         writer.write(self)
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return writer.bytes
     }
 }
