@@ -78,15 +78,8 @@ final class StrictTransportSecurity: ChannelOutboundHandler, RemovableChannelHan
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 with ``HTTPHardening`` (`hsts` nil for plain HTTP).
-    /// - Parameter onEventLoop: each connection's requests handled on its event loop
-    ///   (``EventLoopConnection``): only where no request blocks its thread.
-    public static func hardenedHTTP1(hsts: String? = nil, onEventLoop: Bool = false) -> HTTPServerBuilder {
-        .init { responder in
-            // An autoclosure: each connection gets handlers of its own.
-            let channel = HTTP1Channel(
-                responder: responder, configuration: .init(additionalChannelHandlers: HTTPHardening.handlers(hsts: hsts)))
-            guard onEventLoop else { return channel }
-            return EventLoopConnection(base: channel)
-        }
+    public static func hardenedHTTP1(hsts: String? = nil) -> HTTPServerBuilder {
+        // An autoclosure: each connection gets handlers of its own.
+        .http1(configuration: .init(additionalChannelHandlers: HTTPHardening.handlers(hsts: hsts)))
     }
 }

@@ -65,16 +65,13 @@ public struct ServiceBootstrap: Sendable {
 
     /// HTTP/1.1, or HTTPS (with `Strict-Transport-Security` on every answer) when `--tls-cert`
     /// and `--tls-key` are set; either way with ``HTTPHardening`` (431 for oversized headers).
-    /// - Parameter onEventLoop: handle each connection's requests on its event loop, without a
-    ///   thread hand-off (``HTTPServerBuilder/hardenedHTTP1(hsts:onEventLoop:)``): for services
-    ///   whose requests never block their thread.
     /// - Throws: when the certificate or key cannot be read.
-    public func httpServer(onEventLoop: Bool = false) throws -> HTTPServerBuilder {
-        guard let tls = server.tls else { return .hardenedHTTP1(onEventLoop: onEventLoop) }
+    public func httpServer() throws -> HTTPServerBuilder {
+        guard let tls = server.tls else { return .hardenedHTTP1() }
         let chain = try NIOSSLCertificate.fromPEMFile(tls.certificate).map { NIOSSLCertificateSource.certificate($0) }
         let key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
         return try .tls(
-            .hardenedHTTP1(hsts: HTTPHardening.strictTransportSecurity, onEventLoop: onEventLoop),
+            .hardenedHTTP1(hsts: HTTPHardening.strictTransportSecurity),
             tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
     }
 
