@@ -32,6 +32,6 @@ func buildApplication(_ bootstrap: ServiceBootstrap) throws -> some ApplicationP
     let router = buildRouter(
         catalog: catalog, maxAge: maxAge, operational: OperationalRoutes(readiness: readiness, registry: bootstrap.registry))
     return Application(
-        router: router, server: try bootstrap.httpServer(), configuration: bootstrap.configuration(name: "jwks"),
-        services: [keyFeed], logger: logger)
+        router: router, server: try bootstrap.httpServer(), configuration: bootstrap.configuration(name: "jwks"), services: [keyFeed],
+        logger: logger)
 }

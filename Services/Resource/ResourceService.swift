@@ -68,7 +68,6 @@ func buildApplication(_ bootstrap: ServiceBootstrap) throws -> some ApplicationP
         operational: OperationalRoutes(readiness: readiness, registry: bootstrap.registry),
         allowedOrigins: Set(settings.list(ResourceSettings.allowedOrigins)))
     return Application(
-        router: buildRouter(components), server: try bootstrap.httpServer(),
-        configuration: bootstrap.configuration(name: "resource"),
+        router: buildRouter(components), server: try bootstrap.httpServer(), configuration: bootstrap.configuration(name: "resource"),
         services: [keyFeed, revocationFeed], logger: logger)
 }
