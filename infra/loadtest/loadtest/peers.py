@@ -86,12 +86,15 @@ def bare(ctx, binary, work):
         peers.stop()
 
 
-def jwt_kit(ctx, binary, work, leeway_s=30):
+def jwt_kit_options(cluster, work, leeway_s=30):
+    """The jwt-kit peer's options: the dev cluster's JWKS (written to `work`), issuer and audience."""
+    return ["--jwks", write_jwks(cluster, os.path.join(work, "peers-jwks.json")), "--issuer", cluster.issuer_url,
+            "--audience", "api", "--leeway", str(leeway_s)]
+
+
+def jwt_kit(ctx, binary, work):
     """The jwt-kit app under the cold ES256 load: the same pool, route and connections."""
-    cluster = ctx.cluster
-    options = ["--jwks", write_jwks(cluster, os.path.join(work, "peers-jwks.json")), "--issuer", cluster.issuer_url,
-               "--audience", "api", "--leeway", str(leeway_s)]
-    peers = Processes(binary, "jwt-kit", work, options)
+    peers = Processes(binary, "jwt-kit", work, jwt_kit_options(ctx.cluster, work))
     try:
         record = scenarios.load(ctx, "peer-jwt-kit", ctx.pools["cold-es256"], servers=(peers.urls, peers.pids))
     finally:
